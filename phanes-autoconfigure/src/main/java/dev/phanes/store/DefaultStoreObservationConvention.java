@@ -1,0 +1,38 @@
+package dev.phanes.store;
+
+import io.micrometer.common.KeyValues;
+
+/**
+ * The default naming of store observations: {@code phanes.store} with the low-cardinality
+ * tags {@code backend} and {@code operation}; database and table go on spans only, since
+ * applications choose them.
+ */
+public class DefaultStoreObservationConvention implements StoreObservationConvention {
+
+	/**
+	 * Name of the observation, and so of the timer ({@code phanes_store_seconds} in
+	 * Prometheus).
+	 */
+	public static final String NAME = "phanes.store";
+
+	@Override
+	public String getName() {
+		return NAME;
+	}
+
+	@Override
+	public String getContextualName(StoreObservationContext context) {
+		return "store " + context.getOperation();
+	}
+
+	@Override
+	public KeyValues getLowCardinalityKeyValues(StoreObservationContext context) {
+		return KeyValues.of("backend", context.getBackend(), "operation", context.getOperation());
+	}
+
+	@Override
+	public KeyValues getHighCardinalityKeyValues(StoreObservationContext context) {
+		return KeyValues.of("phanes.store.database", context.getDatabase(), "phanes.store.table", context.getTable());
+	}
+
+}

@@ -1,0 +1,201 @@
+package dev.phanes.store;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.BiConsumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The default store: records in memory, lost when the application stops.
+ * <p>
+ * Each table is a {@link ConcurrentHashMap} for point reads and writes, with a concurrent
+ * sorted index of its keys for listing. Writes to one key are atomic (the map's per-key
+ * lock also guards the index), so concurrent writers never lose an update. Expired
+ * records are invisible at once and removed by {@link #purgeExpired()}. The value array
+ * is copied on write, not on read. Thread-safe.
+ */
+public class MemoryStore extends AbstractStore {
+
+	/**
+	 * Orders keys by the UTF-8 encoding of their text, byte by byte: code point order.
+	 */
+	public static final Comparator<String> KEY_ORDER = MemoryStore::compareCodePoints;
+
+	private final Map<Scope, Table> tables;
+
+	private final Table table;
+
+	/**
+	 * Create an empty store with the default settings.
+	 */
+	public MemoryStore() {
+		this(StoreOptions.defaults());
+	}
+
+	/**
+	 * Create an empty store.
+	 * @param options the settings
+	 */
+	public MemoryStore(StoreOptions options) {
+		this(Scope.DEFAULT, options, new ConcurrentHashMap<>());
+	}
+
+	private MemoryStore(Scope scope, StoreOptions options, Map<Scope, Table> tables) {
+		super(scope, options);
+		this.tables = tables;
+		this.table = tables.computeIfAbsent(scope, (s) -> new Table());
+	}
+
+	@Override
+	public String backend() {
+		return "memory";
+	}
+
+	@Override
+	protected AbstractStore withScope(Scope scope) {
+		return new MemoryStore(scope, options(), this.tables);
+	}
+
+	@Override
+	protected @Nullable Record doRead(String key, long now) {
+		Entry entry = this.table.entries.get(key);
+		return (entry != null && isLive(entry.expiresAt, now)) ? entry.toRecord(key) : null;
+	}
+
+	@Override
+	protected List<Record> doRead(Query query, long now) {
+		List<Record> records = new ArrayList<>();
+		scan(query, now, (key, entry) -> records.add(entry.toRecord(key)));
+		return records;
+	}
+
+	@Override
+	protected List<String> doList(Query query, long now) {
+		List<String> keys = new ArrayList<>();
+		scan(query, now, (key, entry) -> keys.add(key));
+		return keys;
+	}
+
+	@Override
+	protected Record doWrite(Write write) {
+		byte[] value = write.value().clone();
+		Entry stored = this.table.entries.compute(write.key(), (key, current) -> {
+			long live = (current != null && isLive(current.expiresAt, write.now())) ? current.version : 0;
+			long version = nextVersion(key, live, write.expectedVersion());
+			if (current == null) {
+				this.table.index.add(key);
+			}
+			return new Entry(value, write.metadata(), write.expiresAt(), version);
+		});
+		return stored.toRecord(write.key());
+	}
+
+	@Override
+	protected boolean doDelete(String key, long now) {
+		boolean[] live = new boolean[1];
+		this.table.entries.computeIfPresent(key, (k, current) -> {
+			live[0] = isLive(current.expiresAt, now);
+			this.table.index.remove(k);
+			return null;
+		});
+		return live[0];
+	}
+
+	@Override
+	public int purgeExpired() {
+		long now = now();
+		int removed = 0;
+		for (Table each : this.tables.values()) {
+			for (Map.Entry<String, Entry> entry : each.entries.entrySet()) {
+				if (!isLive(entry.getValue().expiresAt, now) && each.remove(entry.getKey(), now)) {
+					removed++;
+				}
+			}
+		}
+		return removed;
+	}
+
+	private void scan(Query query, long now, BiConsumer<String, Entry> action) {
+		NavigableSet<String> keys = query.prefix().isEmpty() ? this.table.index
+				: this.table.index.tailSet(query.prefix(), true);
+		int skipped = 0;
+		int taken = 0;
+		for (String key : keys) {
+			if (!key.startsWith(query.prefix())) {
+				break;
+			}
+			Entry entry = this.table.entries.get(key);
+			if (entry == null || !isLive(entry.expiresAt, now) || !key.endsWith(query.suffix())) {
+				continue;
+			}
+			if (skipped < query.offset()) {
+				skipped++;
+				continue;
+			}
+			action.accept(key, entry);
+			taken++;
+			if (query.limit() > 0 && taken == query.limit()) {
+				break;
+			}
+		}
+	}
+
+	private static int compareCodePoints(String a, String b) {
+		int length = Math.min(a.length(), b.length());
+		for (int i = 0; i < length; i++) {
+			char x = a.charAt(i);
+			char y = b.charAt(i);
+			if (x != y) {
+				return fixUp(x) - fixUp(y);
+			}
+		}
+		return a.length() - b.length();
+	}
+
+	/**
+	 * Move surrogates above the rest of the BMP so UTF-16 units compare in code point
+	 * order.
+	 */
+	private static int fixUp(char c) {
+		if (c >= 0xD800) {
+			return (c >= 0xE000) ? c - 0x800 : c + 0x2000;
+		}
+		return c;
+	}
+
+	private static final class Table {
+
+		final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+		final ConcurrentSkipListSet<String> index = new ConcurrentSkipListSet<>(KEY_ORDER);
+
+		boolean remove(String key, long now) {
+			boolean[] removed = new boolean[1];
+			this.entries.computeIfPresent(key, (k, current) -> {
+				if (isLive(current.expiresAt, now)) {
+					return current;
+				}
+				this.index.remove(k);
+				removed[0] = true;
+				return null;
+			});
+			return removed[0];
+		}
+
+	}
+
+	private record Entry(byte[] value, Map<String, String> metadata, @Nullable Long expiresAt, long version) {
+
+		Record toRecord(String key) {
+			return record(key, this.value, this.metadata, this.expiresAt, this.version);
+		}
+
+	}
+
+}

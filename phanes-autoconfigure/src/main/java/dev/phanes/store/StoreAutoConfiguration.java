@@ -1,0 +1,161 @@
+package dev.phanes.store;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import io.micrometer.observation.ObservationRegistry;
+import jakarta.persistence.EntityManagerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.phanes.store.file.FileStore;
+import dev.phanes.store.jpa.JpaStore;
+import dev.phanes.store.jpa.JpaStoreSchema;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
+import org.springframework.boot.jpa.autoconfigure.EntityManagerFactoryBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of the Phanes {@link Store}: the backend chosen by
+ * {@code phanes.store.type} (memory by default), a purger of expired records and a
+ * {@link JsonStore} on the application's Jackson mapper.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnPhanesStoreEnabled
+@EnableConfigurationProperties(StoreProperties.class)
+public final class StoreAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StoreExpiryPurger storeExpiryPurger(Store store, StoreProperties properties) {
+		return new StoreExpiryPurger(store, properties.getPurgeInterval());
+	}
+
+	static StoreOptions options(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new StoreOptions(properties.getMaxValueSize().toBytes(), Clock.systemUTC(),
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	static Store scoped(Store store, StoreProperties properties) {
+		return store.database(properties.getDatabase()).table(properties.getTable());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.store.type", havingValue = "memory", matchIfMissing = true)
+	static class MemoryStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Store.class)
+		Store memoryStore(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+			return scoped(new MemoryStore(options(properties, observationRegistry)), properties);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.store.type", havingValue = "file")
+	static class FileStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Store.class)
+		Store fileStore(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+			if (!ClassUtils.isPresent("org.sqlite.JDBC", getClass().getClassLoader())) {
+				throw new StoreBackendUnavailableException("file", "the SQLite JDBC driver",
+						"add the dependency org.xerial:sqlite-jdbc");
+			}
+			return scoped(new FileStore(properties.getFile().getPath(), options(properties, observationRegistry)),
+					properties);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.store.type", havingValue = "jpa")
+	@ConditionalOnMissingClass({ "jakarta.persistence.EntityManagerFactory",
+			"org.springframework.data.jpa.repository.support.JpaRepositoryFactory",
+			"org.springframework.boot.jpa.autoconfigure.EntityManagerFactoryBuilderCustomizer" })
+	static class MissingJpaConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Store.class)
+		Store jpaStore() {
+			throw new StoreBackendUnavailableException("jpa", "JPA and Spring Data JPA",
+					"add the dependencies org.springframework.boot:spring-boot-starter-data-jpa and "
+							+ "org.postgresql:postgresql, and set spring.datasource.url");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.store.type", havingValue = "jpa")
+	@ConditionalOnClass({ EntityManagerFactory.class, JpaRepositoryFactory.class,
+			EntityManagerFactoryBuilderCustomizer.class })
+	static class JpaStoreConfiguration {
+
+		@Bean
+		EntityManagerFactoryBuilderCustomizer phanesStoreEntityCustomizer() {
+			return (builder) -> builder.setPersistenceUnitPostProcessors(JpaStoreSchema::addEntity);
+		}
+
+		@Bean
+		@ConditionalOnBean(DataSource.class)
+		@ConditionalOnProperty(name = "phanes.store.jpa.schema", havingValue = "create", matchIfMissing = true)
+		DataSourceScriptDatabaseInitializer phanesStoreSchemaInitializer(DataSource dataSource) {
+			return JpaStoreSchema.initializer(dataSource);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(Store.class)
+		Store jpaStore(StoreProperties properties, ObjectProvider<EntityManagerFactory> entityManagerFactory,
+				ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<DataSource> dataSource,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
+			EntityManagerFactory factory = entityManagerFactory.getIfAvailable();
+			PlatformTransactionManager transactions = transactionManager.getIfAvailable();
+			if (factory == null || transactions == null) {
+				throw new StoreBackendUnavailableException("jpa",
+						"an EntityManagerFactory and a transaction manager, and none is configured",
+						"set spring.datasource.url (e.g. jdbc:postgresql://localhost:26257/app?sslmode=disable) "
+								+ "and add the dependency org.postgresql:postgresql");
+			}
+			StoreProperties.Jpa jpa = properties.getJpa();
+			if (jpa.getSchema() == StoreProperties.Jpa.Schema.VALIDATE) {
+				JpaStoreSchema.validate(dataSource.getObject());
+			}
+			JpaStore.Settings settings = new JpaStore.Settings(jpa.getIsolation().level(),
+					jpa.getRetry().getMaxAttempts(), jpa.getRetry().getInitialBackoff(),
+					jpa.getRetry().getMaxBackoff());
+			return scoped(new JpaStore(factory, transactions, settings, options(properties, observationRegistry)),
+					properties);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JsonStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(JsonMapper.class)
+		JsonStore jsonStore(Store store, JsonMapper jsonMapper) {
+			return new JsonStore(store, jsonMapper);
+		}
+
+	}
+
+}

@@ -1,0 +1,66 @@
+package dev.phanes.store;
+
+import io.micrometer.observation.Observation;
+
+/**
+ * What an observation of one store operation knows: the backend, the operation, and the
+ * database and table it touched.
+ */
+public class StoreObservationContext extends Observation.Context {
+
+	private final String backend;
+
+	private final String operation;
+
+	private final String database;
+
+	private final String table;
+
+	/**
+	 * Create a context.
+	 * @param backend the backend ({@code memory}, {@code file}, {@code jpa})
+	 * @param operation the operation ({@code read}, {@code list}, {@code write},
+	 * {@code delete})
+	 * @param database the database name
+	 * @param table the table name
+	 */
+	public StoreObservationContext(String backend, String operation, String database, String table) {
+		this.backend = backend;
+		this.operation = operation;
+		this.database = database;
+		this.table = table;
+	}
+
+	/**
+	 * The backend.
+	 * @return the backend name
+	 */
+	public String getBackend() {
+		return this.backend;
+	}
+
+	/**
+	 * The operation.
+	 * @return the operation name
+	 */
+	public String getOperation() {
+		return this.operation;
+	}
+
+	/**
+	 * The database touched.
+	 * @return the database name
+	 */
+	public String getDatabase() {
+		return this.database;
+	}
+
+	/**
+	 * The table touched.
+	 * @return the table name
+	 */
+	public String getTable() {
+		return this.table;
+	}
+
+}

@@ -1,0 +1,463 @@
+package dev.phanes.store.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.phanes.store.AbstractStore;
+import dev.phanes.store.MetadataCodec;
+import dev.phanes.store.Query;
+import dev.phanes.store.Record;
+import dev.phanes.store.StoreAccessException;
+import dev.phanes.store.StoreOptions;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A store keeping every database and table in one SQLite file, with each write committed
+ * and fsync'd before it returns ({@code journal_mode=WAL}, {@code synchronous=FULL}).
+ * <p>
+ * One connection writes, guarded by a lock, so writers queue instead of failing with
+ * {@code SQLITE_BUSY}; a small pool of connections reads concurrently beside it. Keys,
+ * values and names are always bound as parameters, never spliced into SQL. The file
+ * belongs to one process at a time. Thread-safe; {@link #close()} closes the file for
+ * every view.
+ */
+public class FileStore extends AbstractStore implements AutoCloseable {
+
+	private static final String COLUMNS = "record_key, record_value, metadata, expires_at, version";
+
+	private static final String SCOPE = "database_name = ? AND table_name = ?";
+
+	private static final String LIVE = "(expires_at IS NULL OR expires_at > ?)";
+
+	private final Engine engine;
+
+	/**
+	 * Open (creating if needed) the store file at a path, with the default settings.
+	 * @param path the file
+	 */
+	public FileStore(Path path) {
+		this(path, StoreOptions.defaults());
+	}
+
+	/**
+	 * Open (creating if needed) the store file at a path.
+	 * @param path the file
+	 * @param options the settings
+	 */
+	public FileStore(Path path, StoreOptions options) {
+		this(Scope.DEFAULT, options, new Engine(path));
+	}
+
+	private FileStore(Scope scope, StoreOptions options, Engine engine) {
+		super(scope, options);
+		this.engine = engine;
+	}
+
+	@Override
+	public String backend() {
+		return "file";
+	}
+
+	@Override
+	protected AbstractStore withScope(Scope scope) {
+		return new FileStore(scope, options(), this.engine);
+	}
+
+	/**
+	 * The file this store keeps its data in.
+	 * @return the path
+	 */
+	public Path path() {
+		return this.engine.path;
+	}
+
+	@Override
+	protected @Nullable Record doRead(String key, long now) {
+		String sql = "SELECT " + COLUMNS + " FROM phanes_store WHERE " + SCOPE + " AND record_key = ? AND " + LIVE;
+		List<Record> records = this.engine.read((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				bindScope(statement);
+				statement.setString(3, key);
+				statement.setLong(4, now);
+				return records(statement);
+			}
+		});
+		return records.isEmpty() ? null : records.get(0);
+	}
+
+	@Override
+	protected List<Record> doRead(Query query, long now) {
+		return this.engine.read((connection) -> {
+			try (PreparedStatement statement = prepareQuery(connection, COLUMNS, query, now)) {
+				return records(statement);
+			}
+		});
+	}
+
+	@Override
+	protected List<String> doList(Query query, long now) {
+		return this.engine.read((connection) -> {
+			try (PreparedStatement statement = prepareQuery(connection, "record_key", query, now);
+					ResultSet rows = statement.executeQuery()) {
+				List<String> keys = new ArrayList<>();
+				while (rows.next()) {
+					keys.add(rows.getString(1));
+				}
+				return keys;
+			}
+		});
+	}
+
+	@Override
+	protected Record doWrite(Write write) {
+		return this.engine.write((connection) -> {
+			long live = 0;
+			boolean exists = false;
+			try (PreparedStatement select = connection.prepareStatement(
+					"SELECT expires_at, version FROM phanes_store WHERE " + SCOPE + " AND record_key = ?")) {
+				bindScope(select);
+				select.setString(3, write.key());
+				try (ResultSet row = select.executeQuery()) {
+					if (row.next()) {
+						exists = true;
+						Long expiresAt = nullableLong(row, 1);
+						live = isLive(expiresAt, write.now()) ? row.getLong(2) : 0;
+					}
+				}
+			}
+			long version = nextVersion(write.key(), live, write.expectedVersion());
+			String sql = exists
+					? "UPDATE phanes_store SET record_value = ?, metadata = ?, expires_at = ?, version = ? WHERE "
+							+ SCOPE + " AND record_key = ?"
+					: "INSERT INTO phanes_store (record_value, metadata, expires_at, version, database_name, table_name, record_key)"
+							+ " VALUES (?, ?, ?, ?, ?, ?, ?)";
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				statement.setBytes(1, write.value());
+				statement.setBytes(2, MetadataCodec.encode(write.metadata()));
+				if (write.expiresAt() != null) {
+					statement.setLong(3, write.expiresAt());
+				}
+				else {
+					statement.setNull(3, Types.BIGINT);
+				}
+				statement.setLong(4, version);
+				statement.setString(5, database());
+				statement.setString(6, table());
+				statement.setString(7, write.key());
+				statement.executeUpdate();
+			}
+			return write.stored(version);
+		});
+	}
+
+	@Override
+	protected boolean doDelete(String key, long now) {
+		return this.engine.write((connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement(
+					"DELETE FROM phanes_store WHERE " + SCOPE + " AND record_key = ? RETURNING expires_at")) {
+				bindScope(statement);
+				statement.setString(3, key);
+				try (ResultSet row = statement.executeQuery()) {
+					return row.next() && isLive(nullableLong(row, 1), now);
+				}
+			}
+		});
+	}
+
+	@Override
+	public int purgeExpired() {
+		long now = now();
+		return this.engine.write((connection) -> {
+			try (PreparedStatement statement = connection
+				.prepareStatement("DELETE FROM phanes_store WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
+				statement.setLong(1, now);
+				return statement.executeUpdate();
+			}
+		});
+	}
+
+	/**
+	 * The SQLite settings that make commits durable, as the engine reports them.
+	 * @return the values of {@code journal_mode} and {@code synchronous}
+	 */
+	public Map<String, String> durabilitySettings() {
+		return this.engine.read((connection) -> {
+			Map<String, String> settings = new LinkedHashMap<>();
+			try (Statement statement = connection.createStatement()) {
+				for (String pragma : new String[] { "journal_mode", "synchronous" }) {
+					try (ResultSet row = statement.executeQuery("PRAGMA " + pragma)) {
+						row.next();
+						settings.put(pragma, row.getString(1));
+					}
+				}
+			}
+			return settings;
+		});
+	}
+
+	/**
+	 * Close the file. Every view of this store fails afterwards.
+	 */
+	@Override
+	public void close() {
+		this.engine.close();
+	}
+
+	private PreparedStatement prepareQuery(Connection connection, String columns, Query query, long now)
+			throws SQLException {
+		StringBuilder sql = new StringBuilder("SELECT ").append(columns)
+			.append(" FROM phanes_store WHERE ")
+			.append(SCOPE)
+			.append(" AND ")
+			.append(LIVE);
+		if (!query.prefix().isEmpty()) {
+			sql.append(" AND record_key GLOB ?");
+		}
+		if (!query.suffix().isEmpty()) {
+			sql.append(" AND record_key GLOB ?");
+		}
+		sql.append(" ORDER BY record_key LIMIT ? OFFSET ?");
+		PreparedStatement statement = connection.prepareStatement(sql.toString());
+		int index = bindScope(statement);
+		statement.setLong(index++, now);
+		if (!query.prefix().isEmpty()) {
+			statement.setString(index++, glob(query.prefix()) + "*");
+		}
+		if (!query.suffix().isEmpty()) {
+			statement.setString(index++, "*" + glob(query.suffix()));
+		}
+		statement.setInt(index++, (query.limit() > 0) ? query.limit() : -1);
+		statement.setInt(index, query.offset());
+		return statement;
+	}
+
+	private int bindScope(PreparedStatement statement) throws SQLException {
+		statement.setString(1, database());
+		statement.setString(2, table());
+		return 3;
+	}
+
+	private static List<Record> records(PreparedStatement statement) throws SQLException {
+		try (ResultSet rows = statement.executeQuery()) {
+			List<Record> records = new ArrayList<>();
+			while (rows.next()) {
+				records.add(record(rows.getString(1), rows.getBytes(2), MetadataCodec.decode(rows.getBytes(3)),
+						nullableLong(rows, 4), rows.getLong(5)));
+			}
+			return records;
+		}
+	}
+
+	private static @Nullable Long nullableLong(ResultSet row, int column) throws SQLException {
+		long value = row.getLong(column);
+		return row.wasNull() ? null : value;
+	}
+
+	/**
+	 * Escape text for a GLOB pattern: the wildcards {@code *}, {@code ?} and {@code [}
+	 * each become a one-character class. GLOB, unlike SQLite's LIKE, is case-sensitive.
+	 */
+	static String glob(String text) {
+		StringBuilder escaped = new StringBuilder(text.length() + 8);
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '*' || c == '?' || c == '[') {
+				escaped.append('[').append(c).append(']');
+			}
+			else {
+				escaped.append(c);
+			}
+		}
+		return escaped.toString();
+	}
+
+	@FunctionalInterface
+	private interface SqlWork<T> {
+
+		T apply(Connection connection) throws SQLException;
+
+	}
+
+	/**
+	 * The open file: one writing connection behind a lock and a pool of reading ones.
+	 */
+	private static final class Engine {
+
+		private static final int READERS = 4;
+
+		private final Path path;
+
+		private final ReentrantLock writeLock = new ReentrantLock();
+
+		private final Connection writer;
+
+		private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+
+		private volatile boolean closed;
+
+		Engine(Path path) {
+			this.path = path.toAbsolutePath();
+			try {
+				Path parent = this.path.getParent();
+				if (parent != null) {
+					Files.createDirectories(parent);
+				}
+				this.writer = open();
+				try (Statement statement = this.writer.createStatement()) {
+					statement.execute("PRAGMA journal_mode = WAL");
+					statement.execute("CREATE TABLE IF NOT EXISTS phanes_store (" + "database_name TEXT NOT NULL, "
+							+ "table_name TEXT NOT NULL, " + "record_key TEXT NOT NULL, "
+							+ "record_value BLOB NOT NULL, " + "metadata BLOB, " + "expires_at INTEGER, "
+							+ "version INTEGER NOT NULL, " + "PRIMARY KEY (database_name, table_name, record_key)"
+							+ ") WITHOUT ROWID");
+					statement.execute("CREATE INDEX IF NOT EXISTS phanes_store_expires_at ON phanes_store (expires_at) "
+							+ "WHERE expires_at IS NOT NULL");
+				}
+				this.writer.setAutoCommit(false);
+				for (int i = 0; i < READERS; i++) {
+					this.readers.add(open());
+				}
+			}
+			catch (SQLException | IOException ex) {
+				throw new StoreAccessException("Cannot open store file " + this.path + ": " + ex.getMessage()
+						+ " (check phanes.store.file.path and that no other process holds the file)", ex);
+			}
+		}
+
+		private Connection open() throws SQLException {
+			Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.path);
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("PRAGMA synchronous = FULL");
+				statement.execute("PRAGMA busy_timeout = 10000");
+			}
+			return connection;
+		}
+
+		<T> T write(SqlWork<T> work) {
+			this.writeLock.lock();
+			try {
+				checkOpen();
+				try {
+					T result = work.apply(this.writer);
+					this.writer.commit();
+					return result;
+				}
+				catch (SQLException | RuntimeException ex) {
+					RuntimeException failure = failure(ex);
+					rollback(failure);
+					throw failure;
+				}
+			}
+			finally {
+				this.writeLock.unlock();
+			}
+		}
+
+		<T> T read(SqlWork<T> work) {
+			checkOpen();
+			Connection connection;
+			try {
+				connection = this.readers.take();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new StoreAccessException("Interrupted while waiting for a connection to " + this.path, ex);
+			}
+			try {
+				return work.apply(connection);
+			}
+			catch (SQLException ex) {
+				throw failure(ex);
+			}
+			finally {
+				release(connection);
+			}
+		}
+
+		private void rollback(RuntimeException failure) {
+			try {
+				this.writer.rollback();
+			}
+			catch (SQLException ex) {
+				failure.addSuppressed(ex);
+			}
+		}
+
+		private RuntimeException failure(Exception ex) {
+			if (ex instanceof RuntimeException runtime) {
+				return runtime;
+			}
+			return new StoreAccessException("Store file " + this.path + " failed: " + ex.getMessage(), ex);
+		}
+
+		private void release(Connection connection) {
+			if (!this.closed) {
+				this.readers.add(connection);
+				return;
+			}
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				throw failure(ex);
+			}
+		}
+
+		private void checkOpen() {
+			if (this.closed) {
+				throw new StoreAccessException("Store file " + this.path + " is closed",
+						new IllegalStateException("closed"));
+			}
+		}
+
+		void close() {
+			this.writeLock.lock();
+			try {
+				if (this.closed) {
+					return;
+				}
+				this.closed = true;
+				List<Connection> connections = new ArrayList<>();
+				this.readers.drainTo(connections);
+				connections.add(this.writer);
+				StoreAccessException failure = null;
+				for (Connection connection : connections) {
+					try {
+						connection.close();
+					}
+					catch (SQLException ex) {
+						if (failure == null) {
+							failure = new StoreAccessException("Cannot close store file " + this.path, ex);
+						}
+						else {
+							failure.addSuppressed(ex);
+						}
+					}
+				}
+				if (failure != null) {
+					throw failure;
+				}
+			}
+			finally {
+				this.writeLock.unlock();
+			}
+		}
+
+	}
+
+}

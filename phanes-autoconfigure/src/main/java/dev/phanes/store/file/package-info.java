@@ -1,0 +1,7 @@
+/**
+ * The file backend of the store: one SQLite file with fsync'd commits.
+ */
+@NullMarked
+package dev.phanes.store.file;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * The JPA backend of the store, for CockroachDB and PostgreSQL.
+ */
+@NullMarked
+package dev.phanes.store.jpa;
+
+import org.jspecify.annotations.NullMarked;
