@@ -1,0 +1,82 @@
+package dev.phanes.store.file;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.phanes.store.Record;
+import dev.phanes.store.Store;
+import dev.phanes.store.StoreAccessException;
+import dev.phanes.store.StoreConformanceTests;
+import dev.phanes.store.StoreOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The conformance suite on {@link FileStore}, plus what only a file can do: survive a
+ * reopen, and refuse a path it cannot use.
+ */
+class FileStoreTests extends StoreConformanceTests {
+
+	@TempDir
+	Path directory;
+
+	private FileStore fileStore;
+
+	@Override
+	protected Store createStore(StoreOptions options) {
+		this.fileStore = new FileStore(this.directory.resolve("nested/dir/store.db"), options);
+		return this.fileStore;
+	}
+
+	@Override
+	protected int concurrentIncrements() {
+		return 50;
+	}
+
+	@AfterEach
+	void closeStore() {
+		this.fileStore.close();
+	}
+
+	@Test
+	void commitsAreDurableByConfiguration() {
+		assertThat(this.fileStore.durabilitySettings()).containsEntry("journal_mode", "wal")
+			.containsEntry("synchronous", "2");
+	}
+
+	@Test
+	void recordsSurviveAReopen() {
+		this.store.write(Record.of("kept", "yes"));
+		this.fileStore.close();
+		this.fileStore = new FileStore(this.directory.resolve("nested/dir/store.db"));
+		assertThat(this.fileStore.database(this.store.database()).read("kept").orElseThrow().valueAsString())
+			.isEqualTo("yes");
+	}
+
+	@Test
+	void closedStoreFailsClearly() {
+		this.fileStore.close();
+		assertThatExceptionOfType(StoreAccessException.class).isThrownBy(() -> this.store.read("k"))
+			.withMessageContaining("is closed");
+	}
+
+	@Test
+	void unusablePathFailsWithTheReason() throws Exception {
+		Path notADirectory = this.directory.resolve("file");
+		java.nio.file.Files.writeString(notADirectory, "x");
+		assertThatExceptionOfType(StoreAccessException.class)
+			.isThrownBy(() -> new FileStore(notADirectory.resolve("store.db")))
+			.withMessageContaining("phanes.store.file.path");
+	}
+
+	@Test
+	void globEscapingKeepsWildcardsLiteral() {
+		assertThat(FileStore.glob("a*b?c[d]")).isEqualTo("a[*]b[?]c[[]d]");
+		assertThat(List.of(FileStore.glob("plain"))).containsExactly("plain");
+	}
+
+}

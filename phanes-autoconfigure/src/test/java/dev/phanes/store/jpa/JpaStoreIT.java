@@ -1,0 +1,96 @@
+package dev.phanes.store.jpa;
+
+import jakarta.persistence.EntityManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.phanes.store.Record;
+import dev.phanes.store.Store;
+import dev.phanes.store.StoreConformanceTests;
+import dev.phanes.store.StoreOptions;
+import dev.phanes.test.EmbeddedPostgresExtension;
+import dev.phanes.test.jpa.JpaTestApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The conformance suite on {@link JpaStore} against a real PostgreSQL, at the database's
+ * default isolation (READ COMMITTED) and at SERIALIZABLE, through the application context
+ * Boot's auto-configuration builds.
+ */
+@ExtendWith(EmbeddedPostgresExtension.class)
+class JpaStoreIT {
+
+	static ConfigurableApplicationContext context;
+
+	@BeforeAll
+	static void startApplication(EmbeddedPostgresExtension.Server server) {
+		context = JpaTestApplication.run(server);
+	}
+
+	@AfterAll
+	static void stopApplication() {
+		context.close();
+	}
+
+	static JpaStore jpaStore(StoreOptions options, int isolation) {
+		JpaStore.Settings settings = new JpaStore.Settings(isolation, 20, JpaStore.Settings.DEFAULTS.initialBackoff(),
+				JpaStore.Settings.DEFAULTS.maxBackoff());
+		return new JpaStore(context.getBean(EntityManagerFactory.class),
+				context.getBean(PlatformTransactionManager.class), settings, options);
+	}
+
+	@Test
+	void autoConfiguredStoreWritesRowsOfPhanesStore() {
+		Store store = context.getBean(Store.class);
+		assertThat(store).isInstanceOf(JpaStore.class);
+		store.table("autoconfigured").write(Record.of("row", "in postgres"));
+		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+		String value = jdbc.queryForObject(
+				"SELECT convert_from(record_value, 'UTF8') FROM phanes_store WHERE table_name = 'autoconfigured' AND record_key = 'row'",
+				String.class);
+		assertThat(value).isEqualTo("in postgres");
+		String collation = jdbc.queryForObject(
+				"SELECT collation_name FROM information_schema.columns WHERE table_name = 'phanes_store' AND column_name = 'record_key'",
+				String.class);
+		assertThat(collation).isEqualTo("C");
+	}
+
+	@Nested
+	class AtReadCommitted extends StoreConformanceTests {
+
+		@Override
+		protected Store createStore(StoreOptions options) {
+			return jpaStore(options, TransactionDefinition.ISOLATION_DEFAULT);
+		}
+
+		@Override
+		protected int concurrentIncrements() {
+			return 50;
+		}
+
+	}
+
+	@Nested
+	class AtSerializable extends StoreConformanceTests {
+
+		@Override
+		protected Store createStore(StoreOptions options) {
+			return jpaStore(options, TransactionDefinition.ISOLATION_SERIALIZABLE);
+		}
+
+		@Override
+		protected int concurrentIncrements() {
+			return 50;
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * An application for tests of the JPA store, outside Phanes' packages.
+ */
+@NullMarked
+package dev.phanes.test.jpa;
+
+import org.jspecify.annotations.NullMarked;
