@@ -201,7 +201,8 @@ public class JpaStore extends AbstractStore {
 	 */
 	static boolean isRetryable(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && RETRYABLE_STATES.contains(sql.getSQLState())) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null
+					&& RETRYABLE_STATES.contains(sql.getSQLState())) {
 				return true;
 			}
 			if (cause.getCause() == cause) {

@@ -1,6 +1,5 @@
 package dev.phanes.store.jpa;
 
-import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -15,7 +14,6 @@ import dev.phanes.test.EmbeddedPostgresExtension;
 import dev.phanes.test.jpa.JpaTestApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,10 +39,7 @@ class JpaStoreIT {
 	}
 
 	static JpaStore jpaStore(StoreOptions options, int isolation) {
-		JpaStore.Settings settings = new JpaStore.Settings(isolation, 20, JpaStore.Settings.DEFAULTS.initialBackoff(),
-				JpaStore.Settings.DEFAULTS.maxBackoff());
-		return new JpaStore(context.getBean(EntityManagerFactory.class),
-				context.getBean(PlatformTransactionManager.class), settings, options);
+		return JpaTestApplication.jpaStore(context, options, isolation);
 	}
 
 	@Test

@@ -6,7 +6,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
+import dev.phanes.store.StoreOptions;
+import dev.phanes.store.jpa.JpaStore;
 import dev.phanes.test.EmbeddedPostgresExtension;
+import jakarta.persistence.EntityManagerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * An application with every auto-configuration on the test class path, in a package of
@@ -30,6 +34,21 @@ public class JpaTestApplication {
 					"spring.jpa.open-in-view=false")
 			.properties(properties)
 			.run();
+	}
+
+	/**
+	 * Create a JPA store on the context's persistence unit with test settings: a clock
+	 * and an isolation level of the test's choosing, and room for 20 attempts.
+	 * @param context the running context
+	 * @param options the store options
+	 * @param isolation the isolation level
+	 * @return the store
+	 */
+	public static JpaStore jpaStore(ConfigurableApplicationContext context, StoreOptions options, int isolation) {
+		JpaStore.Settings settings = new JpaStore.Settings(isolation, 20, JpaStore.Settings.DEFAULTS.initialBackoff(),
+				JpaStore.Settings.DEFAULTS.maxBackoff());
+		return new JpaStore(context.getBean(EntityManagerFactory.class),
+				context.getBean(PlatformTransactionManager.class), settings, options);
 	}
 
 }
