@@ -18,14 +18,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jpa.autoconfigure.EntityManagerFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the Phanes {@link Store}: the backend chosen by
@@ -69,15 +70,12 @@ public final class StoreAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "phanes.store.type", havingValue = "file")
+	@ConditionalOnClass(name = "org.sqlite.JDBC")
 	static class FileStoreConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(Store.class)
 		Store fileStore(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
-			if (!ClassUtils.isPresent("org.sqlite.JDBC", getClass().getClassLoader())) {
-				throw new StoreBackendUnavailableException("file", "the SQLite JDBC driver",
-						"add the dependency org.xerial:sqlite-jdbc");
-			}
 			return scoped(new FileStore(properties.getFile().getPath(), options(properties, observationRegistry)),
 					properties);
 		}
@@ -85,10 +83,22 @@ public final class StoreAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.store.type", havingValue = "file")
+	@ConditionalOnMissingClass("org.sqlite.JDBC")
+	static class MissingSqliteConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Store.class)
+		Store fileStore() {
+			throw new StoreBackendUnavailableException("file", "the SQLite JDBC driver",
+					"add the dependency org.xerial:sqlite-jdbc");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "phanes.store.type", havingValue = "jpa")
-	@ConditionalOnMissingClass({ "jakarta.persistence.EntityManagerFactory",
-			"org.springframework.data.jpa.repository.support.JpaRepositoryFactory",
-			"org.springframework.boot.jpa.autoconfigure.EntityManagerFactoryBuilderCustomizer" })
+	@Conditional(JpaMissingCondition.class)
 	static class MissingJpaConfiguration {
 
 		@Bean
@@ -141,6 +151,23 @@ public final class StoreAutoConfiguration {
 					jpa.getRetry().getMaxBackoff());
 			return scoped(new JpaStore(factory, transactions, settings, options(properties, observationRegistry)),
 					properties);
+		}
+
+	}
+
+	/**
+	 * Matches when any of the classes the JPA store needs is missing.
+	 */
+	static class JpaMissingCondition extends NoneNestedConditions {
+
+		JpaMissingCondition() {
+			super(ConfigurationPhase.PARSE_CONFIGURATION);
+		}
+
+		@ConditionalOnClass({ EntityManagerFactory.class, JpaRepositoryFactory.class,
+				EntityManagerFactoryBuilderCustomizer.class })
+		static class JpaPresent {
+
 		}
 
 	}

@@ -1,0 +1,248 @@
+package dev.phanes.store;
+
+import java.nio.file.Path;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.phanes.store.file.FileStore;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link StoreAutoConfiguration} and {@link StoreHealthAutoConfiguration}.
+ */
+class StoreAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(StoreAutoConfiguration.class, StoreHealthAutoConfiguration.class));
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void usesMemoryStoreByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(Store.class).hasSingleBean(StoreExpiryPurger.class);
+			Store store = context.getBean(Store.class);
+			assertThat(store).isInstanceOf(MemoryStore.class);
+			assertThat(store.database()).isEqualTo("phanes");
+			assertThat(store.table()).isEqualTo("default");
+			assertThat(context.getBean(StoreExpiryPurger.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void scopesTheStoreBeanToTheConfiguredDatabaseAndTable() {
+		this.contextRunner.withPropertyValues("phanes.store.database=orders", "phanes.store.table=open")
+			.run((context) -> {
+				Store store = context.getBean(Store.class);
+				assertThat(store.database()).isEqualTo("orders");
+				assertThat(store.table()).isEqualTo("open");
+			});
+	}
+
+	@Test
+	void failsOnAnInvalidTableName() {
+		this.contextRunner.withPropertyValues("phanes.store.table=no spaces")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidNameException.class)
+				.hasMessageContaining("no spaces"));
+	}
+
+	@Test
+	void appliesTheMaximumValueSize() {
+		this.contextRunner.withPropertyValues("phanes.store.max-value-size=1KB").run((context) -> {
+			Store store = context.getBean(Store.class);
+			store.write(Record.of("fits", new byte[1024]));
+			org.assertj.core.api.Assertions.assertThatExceptionOfType(ValueTooLargeException.class)
+				.isThrownBy(() -> store.write(Record.of("too-big", new byte[1025])));
+		});
+	}
+
+	@Test
+	void usesFileStoreWhenTypeIsFile() {
+		Path path = this.directory.resolve("store.db");
+		this.contextRunner.withPropertyValues("phanes.store.type=file", "phanes.store.file.path=" + path)
+			.run((context) -> {
+				Store store = context.getBean(Store.class);
+				assertThat(store).isInstanceOf(FileStore.class);
+				assertThat(((FileStore) store).path()).isEqualTo(path.toAbsolutePath());
+				store.write(Record.of("k", "v"));
+			});
+		assertThat(path).exists();
+	}
+
+	@Test
+	void fileStoreWithoutSqliteFailsWithWhatToAdd() {
+		this.contextRunner.withPropertyValues("phanes.store.type=file")
+			.withClassLoader(new FilteredClassLoader("org.sqlite"))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(StoreBackendUnavailableException.class)
+				.hasMessageContaining("org.xerial:sqlite-jdbc"));
+	}
+
+	@Test
+	void jpaStoreWithoutJpaFailsWithWhatToAdd() {
+		this.contextRunner.withPropertyValues("phanes.store.type=jpa")
+			.withClassLoader(new FilteredClassLoader("jakarta.persistence"))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(StoreBackendUnavailableException.class)
+				.hasMessageContaining("spring-boot-starter-data-jpa")
+				.hasMessageContaining("org.postgresql:postgresql"));
+	}
+
+	@Test
+	void jpaStoreWithoutDataSourceFailsWithWhatToSet() {
+		this.contextRunner.withPropertyValues("phanes.store.type=jpa")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(StoreBackendUnavailableException.class)
+				.hasMessageContaining("spring.datasource.url"));
+	}
+
+	@Test
+	void failureAnalyzerSaysWhatToDo() {
+		FailureAnalysis analysis = new StoreBackendFailureAnalyzer().analyze(new StoreBackendUnavailableException(
+				"file", "the SQLite JDBC driver", "add the dependency org.xerial:sqlite-jdbc"));
+		assertThat(analysis.getDescription()).contains("phanes.store.type=file");
+		assertThat(analysis.getAction()).contains("org.xerial:sqlite-jdbc").contains("phanes.store.type");
+	}
+
+	@Test
+	void backsOffWhenUserDefinesStore() {
+		this.contextRunner.withUserConfiguration(UserStoreConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(Store.class);
+			assertThat(context.getBean(Store.class)).isSameAs(context.getBean("userStore"));
+		});
+	}
+
+	@Test
+	void definesNoStoreWhenDisabled() {
+		this.contextRunner.withPropertyValues("phanes.store.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(Store.class)
+				.doesNotHaveBean(StoreHealthIndicator.class));
+	}
+
+	@Test
+	void definesJsonStoreOnTheApplicationsJsonMapper() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class)).run((context) -> {
+			JsonStore json = context.getBean(JsonStore.class);
+			json.write("point", new Point(1, 2));
+			assertThat(json.read("point", Point.class)).contains(new Point(1, 2));
+			assertThat(context.getBean(Store.class).read("point").orElseThrow().valueAsString())
+				.isEqualTo("{\"x\":1,\"y\":2}");
+		});
+	}
+
+	@Test
+	void jsonStoreReportsValuesThatAreNotJsonOfTheType() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class)).run((context) -> {
+			context.getBean(Store.class).write(Record.of("broken", "{not json"));
+			org.assertj.core.api.Assertions.assertThatExceptionOfType(StoreException.class)
+				.isThrownBy(() -> context.getBean(JsonStore.class).read("broken", Point.class))
+				.withMessageContaining("broken")
+				.withMessageContaining(Point.class.getName());
+		});
+	}
+
+	@Test
+	void reportsHealthOfTheStore() {
+		this.contextRunner.run((context) -> {
+			StoreHealthIndicator health = context.getBean(StoreHealthIndicator.class);
+			assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+			assertThat(health.health().getDetails()).containsEntry("backend", "memory")
+				.containsEntry("table", "default");
+		});
+	}
+
+	@Test
+	void healthIsDownWhenTheEngineFails() {
+		Path path = this.directory.resolve("store.db");
+		this.contextRunner.withPropertyValues("phanes.store.type=file", "phanes.store.file.path=" + path)
+			.run((context) -> {
+				((FileStore) context.getBean(Store.class)).close();
+				assertThat(context.getBean(StoreHealthIndicator.class).health().getStatus().getCode())
+					.isEqualTo("DOWN");
+			});
+	}
+
+	@Test
+	void healthIndicatorCanBeDisabled() {
+		this.contextRunner.withPropertyValues("management.health.phanes-store.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(Store.class)
+				.doesNotHaveBean(StoreHealthIndicator.class));
+	}
+
+	@Test
+	void observesOperationsWithBackendAndOperationTags() {
+		this.contextRunner.withUserConfiguration(ObservationConfiguration.class).run((context) -> {
+			Store store = context.getBean(Store.class);
+			store.write(Record.of("k", "v"));
+			store.read("k");
+			store.read("k");
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("phanes.store").tag("backend", "memory").tag("operation", "read").timer().count())
+				.isEqualTo(2);
+			assertThat(meters.get("phanes.store").tag("operation", "write").tag("error", "none").timer().count())
+				.isEqualTo(1);
+		});
+	}
+
+	@Test
+	void propertyDefaultsAgreeWithTheStoreDefaults() {
+		StoreProperties properties = new StoreProperties();
+		assertThat(properties.getMaxValueSize().toBytes()).isEqualTo(StoreOptions.defaults().maxValueBytes());
+		assertThat(properties.getDatabase()).isEqualTo(AbstractStore.Scope.DEFAULT.database());
+		assertThat(properties.getTable()).isEqualTo(AbstractStore.Scope.DEFAULT.table());
+	}
+
+	record Point(int x, int y) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserStoreConfiguration {
+
+		@Bean
+		Store userStore() {
+			return new MemoryStore().table("mine");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ObservationConfiguration {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		ObservationRegistry observationRegistry(MeterRegistry meterRegistry) {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meterRegistry));
+			return registry;
+		}
+
+	}
+
+}
