@@ -26,18 +26,18 @@ public class StoreProperties {
 	 * Database the Store bean reads and writes; other databases are reached with
 	 * Store.database(name).
 	 */
-	private String database = AbstractStore.DEFAULT_DATABASE;
+	private String database = "phanes";
 
 	/**
 	 * Table the Store bean reads and writes; other tables are reached with
 	 * Store.table(name).
 	 */
-	private String table = AbstractStore.DEFAULT_TABLE;
+	private String table = "default";
 
 	/**
 	 * Largest value accepted by a write; larger ones fail with ValueTooLargeException.
 	 */
-	private DataSize maxValueSize = DataSize.ofBytes(StoreOptions.DEFAULT_MAX_VALUE_BYTES);
+	private DataSize maxValueSize = DataSize.ofMegabytes(1);
 
 	/**
 	 * How often expired records are removed from the backend. Expired records are never
