@@ -59,26 +59,34 @@ class JpaStoreIT {
 	}
 
 	@Nested
-	class AtReadCommitted extends StoreConformanceTests {
+	class AtReadCommitted extends AtIsolation {
 
-		@Override
-		protected Store createStore(StoreOptions options) {
-			return jpaStore(options, TransactionDefinition.ISOLATION_DEFAULT);
-		}
-
-		@Override
-		protected int concurrentIncrements() {
-			return 50;
+		AtReadCommitted() {
+			super(TransactionDefinition.ISOLATION_DEFAULT);
 		}
 
 	}
 
 	@Nested
-	class AtSerializable extends StoreConformanceTests {
+	class AtSerializable extends AtIsolation {
+
+		AtSerializable() {
+			super(TransactionDefinition.ISOLATION_SERIALIZABLE);
+		}
+
+	}
+
+	abstract static class AtIsolation extends StoreConformanceTests {
+
+		private final int isolation;
+
+		AtIsolation(int isolation) {
+			this.isolation = isolation;
+		}
 
 		@Override
 		protected Store createStore(StoreOptions options) {
-			return jpaStore(options, TransactionDefinition.ISOLATION_SERIALIZABLE);
+			return jpaStore(options, this.isolation);
 		}
 
 		@Override
