@@ -242,7 +242,24 @@ public abstract class AbstractStore implements Store {
 		}
 		StoreObservationContext context = new StoreObservationContext(backend(), operation, this.scope.database(),
 				this.scope.table());
-		return Observation.createNotStarted(null, DEFAULT_CONVENTION, () -> context, registry).observe(action);
+		Observation observation = Observation.createNotStarted(null, DEFAULT_CONVENTION, () -> context, registry)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			return action.get();
+		}
+		catch (VersionConflictException ex) {
+			// An expected outcome of optimistic concurrency, not an error of the store.
+			context.setOutcome(StoreObservationContext.Outcome.CONFLICT);
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			context.setOutcome(StoreObservationContext.Outcome.ERROR);
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
 	}
 
 	private static void checkKey(@Nullable String key) {

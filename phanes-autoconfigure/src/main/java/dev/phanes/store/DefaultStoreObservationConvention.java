@@ -1,10 +1,13 @@
 package dev.phanes.store;
 
+import java.util.Locale;
+
 import io.micrometer.common.KeyValues;
 
 /**
  * The default naming of store observations: {@code phanes.store} with the low-cardinality
- * tags {@code backend} and {@code operation}; database and table go on spans only, since
+ * tags {@code backend}, {@code operation} and {@code outcome} ({@code success},
+ * {@code conflict}, {@code error}); database and table go on spans only, since
  * applications choose them.
  */
 public class DefaultStoreObservationConvention implements StoreObservationConvention {
@@ -27,7 +30,8 @@ public class DefaultStoreObservationConvention implements StoreObservationConven
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(StoreObservationContext context) {
-		return KeyValues.of("backend", context.getBackend(), "operation", context.getOperation());
+		return KeyValues.of("backend", context.getBackend(), "operation", context.getOperation(), "outcome",
+				context.getOutcome().name().toLowerCase(Locale.ROOT));
 	}
 
 	@Override

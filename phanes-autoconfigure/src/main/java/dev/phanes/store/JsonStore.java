@@ -1,5 +1,6 @@
 package dev.phanes.store;
 
+import java.util.List;
 import java.util.Optional;
 
 import tools.jackson.core.JacksonException;
@@ -40,6 +41,45 @@ public class JsonStore {
 	 */
 	public JsonStore table(String table) {
 		return new JsonStore(this.store.table(table), this.jsonMapper);
+	}
+
+	/**
+	 * Return a typed view of another database, keeping this view's table.
+	 * @param database the database name
+	 * @return the view
+	 */
+	public JsonStore database(String database) {
+		return new JsonStore(this.store.database(database), this.jsonMapper);
+	}
+
+	/**
+	 * Read the objects whose keys match a query, in key order.
+	 * @param <T> the type
+	 * @param query the query
+	 * @param type the type to decode into
+	 * @return the objects
+	 * @throws StoreException if a stored value is not JSON of that type
+	 */
+	public <T> List<T> read(Query query, Class<T> type) {
+		return this.store.read(query).stream().map((record) -> decode(record, type)).toList();
+	}
+
+	/**
+	 * List the keys matching a query, in key order.
+	 * @param query the query
+	 * @return the keys
+	 */
+	public List<String> list(Query query) {
+		return this.store.list(query);
+	}
+
+	/**
+	 * Delete the object stored under a key.
+	 * @param key the key
+	 * @return whether a live record was deleted
+	 */
+	public boolean delete(String key) {
+		return this.store.delete(key);
 	}
 
 	/**

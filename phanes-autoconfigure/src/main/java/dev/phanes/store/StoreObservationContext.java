@@ -16,6 +16,8 @@ public class StoreObservationContext extends Observation.Context {
 
 	private final String table;
 
+	private Outcome outcome = Outcome.SUCCESS;
+
 	/**
 	 * Create a context.
 	 * @param backend the backend ({@code memory}, {@code file}, {@code jpa})
@@ -61,6 +63,45 @@ public class StoreObservationContext extends Observation.Context {
 	 */
 	public String getTable() {
 		return this.table;
+	}
+
+	/**
+	 * How the operation ended.
+	 * @return the outcome
+	 */
+	public Outcome getOutcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * Record how the operation ended.
+	 * @param outcome the outcome
+	 */
+	public void setOutcome(Outcome outcome) {
+		this.outcome = outcome;
+	}
+
+	/**
+	 * How a store operation ended.
+	 */
+	public enum Outcome {
+
+		/**
+		 * It did what was asked.
+		 */
+		SUCCESS,
+
+		/**
+		 * A conditional write found another version: optimistic concurrency at work, not
+		 * a failure of the store.
+		 */
+		CONFLICT,
+
+		/**
+		 * It failed: invalid input or an engine failure.
+		 */
+		ERROR
+
 	}
 
 }

@@ -147,7 +147,12 @@ class StoreAutoConfigurationTests {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class)).run((context) -> {
 			JsonStore json = context.getBean(JsonStore.class);
 			json.write("point", new Point(1, 2));
+			json.write("point2", new Point(3, 4));
 			assertThat(json.read("point", Point.class)).contains(new Point(1, 2));
+			assertThat(json.read(Query.prefix("point"), Point.class)).containsExactly(new Point(1, 2), new Point(3, 4));
+			assertThat(json.list(Query.all())).containsExactly("point", "point2");
+			assertThat(json.delete("point2")).isTrue();
+			assertThat(json.table("other").read("point", Point.class)).isEmpty();
 			assertThat(context.getBean(Store.class).read("point").orElseThrow().valueAsString())
 				.isEqualTo("{\"x\":1,\"y\":2}");
 		});
@@ -204,6 +209,20 @@ class StoreAutoConfigurationTests {
 				.isEqualTo(2);
 			assertThat(meters.get("phanes.store").tag("operation", "write").tag("error", "none").timer().count())
 				.isEqualTo(1);
+			org.assertj.core.api.Assertions.assertThatExceptionOfType(VersionConflictException.class)
+				.isThrownBy(() -> store.write(Record.of("k", "stale"), WriteOptions.ifVersion(7)));
+			assertThat(meters.get("phanes.store")
+				.tag("operation", "write")
+				.tag("outcome", "conflict")
+				.tag("error", "none")
+				.timer()
+				.count()).isEqualTo(1);
+			assertThat(meters.get("phanes.store")
+				.tag("outcome", "success")
+				.timers()
+				.stream()
+				.mapToLong(io.micrometer.core.instrument.Timer::count)
+				.sum()).isEqualTo(3);
 		});
 	}
 
