@@ -1,0 +1,76 @@
+package dev.phanes.sample.server;
+
+import reactor.core.publisher.Mono;
+
+import dev.phanes.sample.bll.InvalidNoteException;
+import dev.phanes.sample.bll.NoteNotFoundException;
+import dev.phanes.store.InvalidKeyException;
+import dev.phanes.store.InvalidQueryException;
+import dev.phanes.store.StoreAccessException;
+import dev.phanes.store.ValueTooLargeException;
+import dev.phanes.store.VersionConflictException;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+
+/**
+ * Turns the errors of the notes API into RFC 9457 problem details: bad input is a 400, a
+ * missing note a 404, a stale {@code If-Match} a 412, an unreachable store a 503.
+ * <p>
+ * Extending {@link ResponseEntityExceptionHandler} gives WebFlux's own errors (an
+ * unreadable body, a limit that is not a number) the same shape.
+ */
+@RestControllerAdvice
+class NotesExceptionHandler extends ResponseEntityExceptionHandler {
+
+	@ExceptionHandler({ InvalidNoteException.class, InvalidKeyException.class, ValueTooLargeException.class,
+			InvalidQueryException.class })
+	ProblemDetail badRequest(RuntimeException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail notFound(NoteNotFoundException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> versionConflict(VersionConflictException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PRECONDITION_FAILED,
+				"Note '" + ex.getKey() + "' has version " + ex.getActualVersion() + ", not " + ex.getExpectedVersion()
+						+ "; GET it again and retry with its ETag");
+		problem.setProperty("currentVersion", ex.getActualVersion());
+		return ResponseEntity.status(HttpStatus.PRECONDITION_FAILED)
+			.eTag(String.valueOf(ex.getActualVersion()))
+			.body(problem);
+	}
+
+	@Override
+	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		MethodParameter parameter = ex.getMethodParameter();
+		if (ex.getCause() instanceof TypeMismatchException mismatch && parameter != null
+				&& mismatch.getRequiredType() != null) {
+			ex.setDetail("Parameter '" + parameter.getParameterName() + "' must be "
+					+ mismatch.getRequiredType().getSimpleName() + ", not '" + mismatch.getValue() + "'");
+		}
+		return super.handleServerWebInputException(ex, headers, status, exchange);
+	}
+
+	@ExceptionHandler
+	ProblemDetail storeUnavailable(StoreAccessException ex) {
+		this.logger.error("Store failed", ex);
+		return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"The note store is unavailable; retry later");
+	}
+
+}
