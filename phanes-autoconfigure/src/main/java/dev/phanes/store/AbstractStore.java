@@ -101,12 +101,14 @@ public abstract class AbstractStore implements Store {
 	protected abstract Record doWrite(Write write);
 
 	/**
-	 * Delete a record.
+	 * Delete a record atomically, checking its version with
+	 * {@link #checkVersion(String, long, Long)} first.
 	 * @param key a valid key
+	 * @param expectedVersion the version the live record must have, or {@code null}
 	 * @param now the current time in epoch milliseconds
 	 * @return whether a live record was deleted
 	 */
-	protected abstract boolean doDelete(String key, long now);
+	protected abstract boolean doDelete(String key, @Nullable Long expectedVersion, long now);
 
 	/**
 	 * Remove every expired record of every database and table of this engine.
@@ -169,7 +171,16 @@ public abstract class AbstractStore implements Store {
 	@Override
 	public final boolean delete(String key) {
 		checkKey(key);
-		return observe("delete", () -> doDelete(key, now()));
+		return observe("delete", () -> doDelete(key, null, now()));
+	}
+
+	@Override
+	public final void delete(String key, long expectedVersion) {
+		checkKey(key);
+		if (expectedVersion < 1) {
+			throw new InvalidQueryException("Expected version of a delete must be positive, got " + expectedVersion);
+		}
+		observe("delete", () -> doDelete(key, expectedVersion, now()));
 	}
 
 	/**
@@ -205,10 +216,21 @@ public abstract class AbstractStore implements Store {
 	 * @throws VersionConflictException if the live version is not the expected one
 	 */
 	protected static long nextVersion(String key, long liveVersion, @Nullable Long expectedVersion) {
+		checkVersion(key, liveVersion, expectedVersion);
+		return liveVersion + 1;
+	}
+
+	/**
+	 * Check that a live version is the expected one.
+	 * @param key the key
+	 * @param liveVersion the version stored, 0 if absent or expired
+	 * @param expectedVersion the version required, or {@code null} for none
+	 * @throws VersionConflictException if the live version is not the expected one
+	 */
+	protected static void checkVersion(String key, long liveVersion, @Nullable Long expectedVersion) {
 		if (expectedVersion != null && expectedVersion != liveVersion) {
 			throw new VersionConflictException(key, expectedVersion, liveVersion);
 		}
-		return liveVersion + 1;
 	}
 
 	/**

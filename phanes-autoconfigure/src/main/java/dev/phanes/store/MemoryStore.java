@@ -97,14 +97,18 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	@Override
-	protected boolean doDelete(String key, long now) {
-		boolean[] live = new boolean[1];
-		this.table.entries.computeIfPresent(key, (k, current) -> {
-			live[0] = isLive(current.expiresAt, now);
-			this.table.index.remove(k);
+	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
+		boolean[] deleted = new boolean[1];
+		this.table.entries.compute(key, (k, current) -> {
+			long live = (current != null && isLive(current.expiresAt, now)) ? current.version : 0;
+			checkVersion(k, live, expectedVersion);
+			if (current != null) {
+				this.table.index.remove(k);
+			}
+			deleted[0] = live > 0;
 			return null;
 		});
-		return live[0];
+		return deleted[0];
 	}
 
 	@Override

@@ -113,4 +113,14 @@ public interface Store {
 	 */
 	boolean delete(String key);
 
+	/**
+	 * Delete the record stored under a key only if it has a version, so a delete never
+	 * removes a change the caller has not seen.
+	 * @param key the key
+	 * @param expectedVersion the version the stored record must have, positive
+	 * @throws VersionConflictException if the stored record is absent or has another
+	 * version
+	 */
+	void delete(String key, long expectedVersion);
+
 }

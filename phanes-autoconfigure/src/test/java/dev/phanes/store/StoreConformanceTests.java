@@ -88,6 +88,28 @@ public abstract class StoreConformanceTests {
 	}
 
 	@Test
+	void conditionalDeleteRemovesOnlyTheExpectedVersion() {
+		this.store.write(Record.of("k", "1"));
+		this.store.write(Record.of("k", "2"));
+		assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> this.store.delete("k", 1))
+			.satisfies((ex) -> assertThat(ex.getActualVersion()).isEqualTo(2));
+		assertThat(this.store.read("k").orElseThrow().valueAsString()).isEqualTo("2");
+		this.store.delete("k", 2);
+		assertThat(this.store.read("k")).isEmpty();
+		assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> this.store.delete("k", 2))
+			.satisfies((ex) -> assertThat(ex.getActualVersion()).isZero());
+		assertThatExceptionOfType(InvalidQueryException.class).isThrownBy(() -> this.store.delete("k", 0));
+	}
+
+	@Test
+	void conditionalDeleteTreatsAnExpiredRecordAsAbsent() {
+		this.store.write(Record.of("k", "v"), Duration.ofSeconds(1));
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> this.store.delete("k", 1));
+		assertThat(this.store.write(Record.of("k", "new"), WriteOptions.ifAbsent()).version()).isEqualTo(1);
+	}
+
+	@Test
 	void keysAreListedInUtf8ByteOrder() {
 		List<String> keys = List.of("b", "a", "B", "é", "z", "\u00ff", "\u4e2d", "\uE000", "\uFFFD", "😀", "𝄞", "aa",
 				"a0", "~");

@@ -166,15 +166,21 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	}
 
 	@Override
-	protected boolean doDelete(String key, long now) {
+	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
 		return this.engine.write((connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement(
-					"DELETE FROM phanes_store WHERE " + SCOPE + " AND record_key = ? RETURNING expires_at")) {
+					"DELETE FROM phanes_store WHERE " + SCOPE + " AND record_key = ? RETURNING expires_at, version")) {
 				bindScope(statement);
 				statement.setString(3, key);
+				long live = 0;
 				try (ResultSet row = statement.executeQuery()) {
-					return row.next() && isLive(nullableLong(row, 1), now);
+					if (row.next() && isLive(nullableLong(row, 1), now)) {
+						live = row.getLong(2);
+					}
 				}
+				// A mismatch throws, and the engine rolls the delete back.
+				checkVersion(key, live, expectedVersion);
+				return live > 0;
 			}
 		});
 	}

@@ -122,14 +122,15 @@ public class JpaStore extends AbstractStore {
 	}
 
 	@Override
-	protected boolean doDelete(String key, long now) {
+	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
 		return this.engine.inTransaction(() -> {
 			StoreRecordEntity entity = this.engine.repository.findForUpdate(id(key)).orElse(null);
-			if (entity == null) {
-				return false;
+			long live = (entity != null && isLive(entity.getExpiresAt(), now)) ? entity.getVersion() : 0;
+			checkVersion(key, live, expectedVersion);
+			if (entity != null) {
+				this.engine.repository.delete(entity);
 			}
-			this.engine.repository.delete(entity);
-			return isLive(entity.getExpiresAt(), now);
+			return live > 0;
 		});
 	}
 
