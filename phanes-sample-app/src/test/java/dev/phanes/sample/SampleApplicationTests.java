@@ -186,6 +186,37 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void deletesOnlyTheVersionNamedByIfMatch() {
+		Note note = create("Guarded", "v1");
+		this.client.put()
+			.uri("/notes/{id}", note.id())
+			.header(HttpHeaders.IF_MATCH, "\"1\"")
+			.bodyValue(new NoteRequest("Guarded", "v2"))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.client.delete()
+			.uri("/notes/{id}", note.id())
+			.header(HttpHeaders.IF_MATCH, "\"1\"")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.PRECONDITION_FAILED);
+		this.client.get().uri("/notes/{id}", note.id()).exchange().expectStatus().isOk();
+		this.client.delete()
+			.uri("/notes/{id}", note.id())
+			.header(HttpHeaders.IF_MATCH, "\"2\"")
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		this.client.delete()
+			.uri("/notes/{id}", note.id())
+			.header(HttpHeaders.IF_MATCH, "\"2\"")
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+	}
+
+	@Test
 	void rejectsABlankTitle() {
 		expectBadRequest(this.client.post().uri("/notes").bodyValue(new NoteRequest("  ", "body")).exchange(),
 				"title must not be blank");

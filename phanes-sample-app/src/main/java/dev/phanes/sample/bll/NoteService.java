@@ -113,6 +113,19 @@ public class NoteService {
 			.flatMap((deleted) -> deleted ? Mono.<Void>empty() : Mono.error(new NoteNotFoundException(id)));
 	}
 
+	/**
+	 * Delete a note if it still has the version the client read.
+	 * @param id the id
+	 * @param version the version the client read
+	 * @return completes when deleted; a {@link NoteNotFoundException} if there is no such
+	 * note, a {@link VersionConflictException} if it has another version
+	 */
+	public Mono<Void> delete(String id, long version) {
+		return this.repository.delete(id, version)
+			.onErrorMap((ex) -> ex instanceof VersionConflictException conflict && conflict.getActualVersion() == 0,
+					(ex) -> new NoteNotFoundException(id));
+	}
+
 	private static @Nullable String title(NoteRequest request) {
 		String title = request.title();
 		return (title == null || title.isBlank()) ? null : title;

@@ -68,8 +68,9 @@ class NotesController {
 
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	Mono<Void> delete(@PathVariable String id) {
-		return this.notes.delete(id);
+	Mono<Void> delete(@PathVariable String id,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+		return (ifMatch != null) ? this.notes.delete(id, version(ifMatch)) : this.notes.delete(id);
 	}
 
 	private static ResponseEntity<Note> ok(Note note) {

@@ -90,6 +90,20 @@ public class NoteRepository {
 		return blocking(() -> this.notes.store().delete(id));
 	}
 
+	/**
+	 * Delete a note if the stored one still has the version the caller read.
+	 * @param id the id
+	 * @param version the version the caller read
+	 * @return completes when deleted, or a {@link VersionConflictException} carrying the
+	 * current version (0 if the note does not exist)
+	 */
+	public Mono<Void> delete(String id, long version) {
+		return blocking(() -> {
+			this.notes.store().delete(id, version);
+			return true;
+		}).then();
+	}
+
 	private Mono<Note> write(String id, String title, String body, WriteOptions options) {
 		return blocking(() -> this.notes.write(id, new StoredNote(title, body), options))
 			.map((record) -> new Note(id, title, body, record.version()));
