@@ -41,10 +41,18 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableConfigurationProperties(StoreProperties.class)
 public final class StoreAutoConfiguration {
 
+	private final StoreProperties properties;
+
+	// Binding here, before any backend is chosen, reports an unknown phanes.store.type
+	// as the binding failure it is rather than as a missing Store bean.
+	StoreAutoConfiguration(StoreProperties properties) {
+		this.properties = properties;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
-	StoreExpiryPurger storeExpiryPurger(Store store, StoreProperties properties) {
-		return new StoreExpiryPurger(store, properties.getPurgeInterval());
+	StoreExpiryPurger storeExpiryPurger(Store store) {
+		return new StoreExpiryPurger(store, this.properties.getPurgeInterval());
 	}
 
 	static StoreOptions options(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {

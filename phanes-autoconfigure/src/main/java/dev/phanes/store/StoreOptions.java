@@ -27,7 +27,8 @@ public record StoreOptions(long maxValueBytes, Clock clock, ObservationRegistry 
 	 */
 	public StoreOptions {
 		if (maxValueBytes <= 0) {
-			throw new IllegalArgumentException("Maximum value size must be positive, got " + maxValueBytes);
+			throw new IllegalArgumentException(
+					"Maximum value size: phanes.store.max-value-size must be positive, got " + maxValueBytes);
 		}
 	}
 

@@ -64,6 +64,29 @@ class StoreAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnAnUnknownBackendNamingTheProperty() {
+		this.contextRunner.withPropertyValues("phanes.store.type=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.store.type")
+				.hasStackTraceContaining("redis"));
+	}
+
+	@Test
+	void failsOnANonPositiveMaximumValueSizeOrPurgeInterval() {
+		this.contextRunner.withPropertyValues("phanes.store.max-value-size=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("phanes.store.max-value-size must be positive"));
+		this.contextRunner.withPropertyValues("phanes.store.purge-interval=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("phanes.store.purge-interval must be positive"));
+	}
+
+	@Test
 	void appliesTheMaximumValueSize() {
 		this.contextRunner.withPropertyValues("phanes.store.max-value-size=1KB").run((context) -> {
 			Store store = context.getBean(Store.class);
