@@ -69,12 +69,12 @@ public abstract class AbstractStore implements Store {
 	protected abstract AbstractStore withScope(Scope scope);
 
 	/**
-	 * Read a live record.
+	 * Read a live record. The time, when needed, is {@link #now()}: a backend that can
+	 * tell a record never expires need not read the clock.
 	 * @param key a valid key
-	 * @param now the current time in epoch milliseconds
-	 * @return the record, or {@code null} if absent or expired at {@code now}
+	 * @return the record, or {@code null} if absent or expired
 	 */
-	protected abstract @Nullable Record doRead(String key, long now);
+	protected abstract @Nullable Record doRead(String key);
 
 	/**
 	 * Read the live records matching a query, in key order.
@@ -94,7 +94,7 @@ public abstract class AbstractStore implements Store {
 
 	/**
 	 * Write a validated record atomically, deciding its version with
-	 * {@link #nextVersion(String, long, Long)}.
+	 * {@link #nextVersion(String, long, Long)}. The time, when needed, is {@link #now()}.
 	 * @param write the write
 	 * @return the record as stored
 	 */
@@ -139,7 +139,10 @@ public abstract class AbstractStore implements Store {
 	@Override
 	public final Optional<Record> read(String key) {
 		checkKey(key);
-		return observe("read", () -> Optional.ofNullable(doRead(key, now())));
+		if (isUnobserved()) {
+			return Optional.ofNullable(doRead(key));
+		}
+		return observe("read", () -> Optional.ofNullable(doRead(key)));
 	}
 
 	@Override
@@ -161,10 +164,11 @@ public abstract class AbstractStore implements Store {
 		}
 		checkKey(record.key());
 		checkValue(record);
-		long now = now();
-		Long expiresAt = expiresAt(record, options, now);
-		Write write = new Write(record.key(), record.value(), record.metadata(), expiresAt, options.expectedVersion(),
-				now);
+		Write write = new Write(record.key(), record.value(), record.metadata(), expiresAt(record, options),
+				options.expectedVersion());
+		if (isUnobserved()) {
+			return doWrite(write);
+		}
 		return observe("write", () -> doWrite(write));
 	}
 
@@ -257,6 +261,10 @@ public abstract class AbstractStore implements Store {
 		return new Record(key, value, metadata, (expiresAt != null) ? Instant.ofEpochMilli(expiresAt) : null, version);
 	}
 
+	private boolean isUnobserved() {
+		return this.options.observationRegistry().isNoop();
+	}
+
 	private <T> T observe(String operation, Supplier<T> action) {
 		ObservationRegistry registry = this.options.observationRegistry();
 		if (registry.isNoop()) {
@@ -335,10 +343,10 @@ public abstract class AbstractStore implements Store {
 		}
 	}
 
-	private static @Nullable Long expiresAt(Record record, WriteOptions options, long now) {
+	private @Nullable Long expiresAt(Record record, WriteOptions options) {
 		if (options.ttl() != null) {
 			try {
-				return Math.addExact(now, options.ttl().toMillis());
+				return Math.addExact(now(), options.ttl().toMillis());
 			}
 			catch (ArithmeticException ex) {
 				throw new InvalidExpiryException("TTL " + options.ttl() + " is too long");
@@ -355,7 +363,7 @@ public abstract class AbstractStore implements Store {
 		catch (ArithmeticException ex) {
 			throw new InvalidExpiryException("Expiry " + expiresAt + " is out of range");
 		}
-		if (millis <= now) {
+		if (millis <= now()) {
 			throw new InvalidExpiryException(
 					"Expiry " + expiresAt + " of '" + record.key() + "' lies in the past; delete the record instead");
 		}
@@ -402,10 +410,9 @@ public abstract class AbstractStore implements Store {
 	 * @param metadata the metadata
 	 * @param expiresAt the expiry in epoch milliseconds, or {@code null}
 	 * @param expectedVersion the version the write requires, or {@code null}
-	 * @param now the time of the write in epoch milliseconds
 	 */
 	protected record Write(String key, byte[] value, Map<String, String> metadata, @Nullable Long expiresAt,
-			@Nullable Long expectedVersion, long now) {
+			@Nullable Long expectedVersion) {
 
 		/**
 		 * The record as stored with a version.

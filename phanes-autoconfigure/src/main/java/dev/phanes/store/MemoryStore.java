@@ -63,15 +63,15 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	@Override
-	protected @Nullable Record doRead(String key, long now) {
+	protected @Nullable Record doRead(String key) {
 		Entry entry = this.table.entries.get(key);
-		return (entry != null && isLive(entry.expiresAt, now)) ? entry.toRecord(key) : null;
+		return (entry != null && entry.isLive(this)) ? entry.record : null;
 	}
 
 	@Override
 	protected List<Record> doRead(Query query, long now) {
 		List<Record> records = new ArrayList<>();
-		scan(query, now, (key, entry) -> records.add(entry.toRecord(key)));
+		scan(query, now, (key, entry) -> records.add(entry.record));
 		return records;
 	}
 
@@ -86,21 +86,21 @@ public class MemoryStore extends AbstractStore {
 	protected Record doWrite(Write write) {
 		byte[] value = write.value().clone();
 		Entry stored = this.table.entries.compute(write.key(), (key, current) -> {
-			long live = (current != null && isLive(current.expiresAt, write.now())) ? current.version : 0;
+			long live = (current != null && current.isLive(this)) ? current.record.version() : 0;
 			long version = nextVersion(key, live, write.expectedVersion());
 			if (current == null) {
 				this.table.index.add(key);
 			}
-			return new Entry(value, write.metadata(), write.expiresAt(), version);
+			return new Entry(record(key, value, write.metadata(), write.expiresAt(), version), write.expiresAt());
 		});
-		return stored.toRecord(write.key());
+		return stored.record;
 	}
 
 	@Override
 	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
 		boolean[] deleted = new boolean[1];
 		this.table.entries.compute(key, (k, current) -> {
-			long live = (current != null && isLive(current.expiresAt, now)) ? current.version : 0;
+			long live = (current != null && current.isLive(now)) ? current.record.version() : 0;
 			checkVersion(k, live, expectedVersion);
 			if (current != null) {
 				this.table.index.remove(k);
@@ -117,7 +117,7 @@ public class MemoryStore extends AbstractStore {
 		int removed = 0;
 		for (Table each : this.tables.values()) {
 			for (Map.Entry<String, Entry> entry : each.entries.entrySet()) {
-				if (!isLive(entry.getValue().expiresAt, now) && each.remove(entry.getKey(), now)) {
+				if (!entry.getValue().isLive(now) && each.remove(entry.getKey(), now)) {
 					removed++;
 				}
 			}
@@ -135,7 +135,7 @@ public class MemoryStore extends AbstractStore {
 				break;
 			}
 			Entry entry = this.table.entries.get(key);
-			if (entry == null || !isLive(entry.expiresAt, now) || !key.endsWith(query.suffix())) {
+			if (entry == null || !entry.isLive(now) || !key.endsWith(query.suffix())) {
 				continue;
 			}
 			if (skipped < query.offset()) {
@@ -182,7 +182,7 @@ public class MemoryStore extends AbstractStore {
 		boolean remove(String key, long now) {
 			boolean[] removed = new boolean[1];
 			this.entries.computeIfPresent(key, (k, current) -> {
-				if (isLive(current.expiresAt, now)) {
+				if (current.isLive(now)) {
 					return current;
 				}
 				this.index.remove(k);
@@ -194,10 +194,28 @@ public class MemoryStore extends AbstractStore {
 
 	}
 
-	private record Entry(byte[] value, Map<String, String> metadata, @Nullable Long expiresAt, long version) {
+	/**
+	 * A stored record, kept as the {@link Record} reads return, with its expiry in epoch
+	 * milliseconds ({@link Long#MAX_VALUE} for never) so a read of a record that never
+	 * expires need not read the clock.
+	 */
+	private static final class Entry {
 
-		Record toRecord(String key) {
-			return record(key, this.value, this.metadata, this.expiresAt, this.version);
+		final Record record;
+
+		final long expiresAt;
+
+		Entry(Record record, @Nullable Long expiresAt) {
+			this.record = record;
+			this.expiresAt = (expiresAt != null) ? expiresAt : Long.MAX_VALUE;
+		}
+
+		boolean isLive(long now) {
+			return this.expiresAt > now;
+		}
+
+		boolean isLive(AbstractStore store) {
+			return this.expiresAt == Long.MAX_VALUE || this.expiresAt > store.now();
 		}
 
 	}

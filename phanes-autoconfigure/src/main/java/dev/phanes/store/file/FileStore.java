@@ -11,11 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.phanes.store.AbstractStore;
@@ -43,6 +45,33 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	private static final String SCOPE = "database_name = ? AND table_name = ?";
 
 	private static final String LIVE = "(expires_at IS NULL OR expires_at > ?)";
+
+	private static final String KEY = SCOPE + " AND record_key = ?";
+
+	private static final String READ = "SELECT " + COLUMNS + " FROM phanes_store WHERE " + KEY + " AND " + LIVE;
+
+	private static final String LIVE_VERSION = "SELECT version FROM phanes_store WHERE " + KEY + " AND " + LIVE;
+
+	private static final String UPSERT_ANY = "INSERT INTO phanes_store (database_name, table_name, record_key, "
+			+ "record_value, metadata, expires_at, version) VALUES (?, ?, ?, ?, ?, ?, 1) "
+			+ "ON CONFLICT (database_name, table_name, record_key) DO UPDATE SET "
+			+ "record_value = excluded.record_value, metadata = excluded.metadata, expires_at = excluded.expires_at, "
+			+ "version = CASE WHEN phanes_store.expires_at IS NOT NULL AND phanes_store.expires_at <= ? THEN 1 "
+			+ "ELSE phanes_store.version + 1 END";
+
+	private static final String EXPIRED = "phanes_store.expires_at IS NOT NULL AND phanes_store.expires_at <= ?";
+
+	private static final String UPSERT = UPSERT_ANY + " RETURNING version";
+
+	private static final String INSERT_IF_ABSENT = UPSERT_ANY + " WHERE " + EXPIRED + " RETURNING version";
+
+	private static final String UPDATE_IF_VERSION = "UPDATE phanes_store SET record_value = ?, metadata = ?, "
+			+ "expires_at = ?, version = version + 1 WHERE " + KEY + " AND version = ? AND " + LIVE
+			+ " RETURNING version";
+
+	private static final String DELETE = "DELETE FROM phanes_store WHERE " + KEY + " RETURNING expires_at, version";
+
+	private static final String PURGE = "DELETE FROM phanes_store WHERE expires_at IS NOT NULL AND expires_at <= ?";
 
 	private final Engine engine;
 
@@ -87,33 +116,27 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	}
 
 	@Override
-	protected @Nullable Record doRead(String key, long now) {
-		String sql = "SELECT " + COLUMNS + " FROM phanes_store WHERE " + SCOPE + " AND record_key = ? AND " + LIVE;
-		List<Record> records = this.engine.read((connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				bindScope(statement);
-				statement.setString(3, key);
-				statement.setLong(4, now);
-				return records(statement);
-			}
+	protected @Nullable Record doRead(String key) {
+		long now = now();
+		List<Record> records = this.engine.read((session) -> {
+			PreparedStatement statement = session.prepare(READ);
+			bindScope(statement);
+			statement.setString(3, key);
+			statement.setLong(4, now);
+			return records(statement);
 		});
 		return records.isEmpty() ? null : records.get(0);
 	}
 
 	@Override
 	protected List<Record> doRead(Query query, long now) {
-		return this.engine.read((connection) -> {
-			try (PreparedStatement statement = prepareQuery(connection, COLUMNS, query, now)) {
-				return records(statement);
-			}
-		});
+		return this.engine.read((session) -> records(prepareQuery(session, COLUMNS, query, now)));
 	}
 
 	@Override
 	protected List<String> doList(Query query, long now) {
-		return this.engine.read((connection) -> {
-			try (PreparedStatement statement = prepareQuery(connection, "record_key", query, now);
-					ResultSet rows = statement.executeQuery()) {
+		return this.engine.read((session) -> {
+			try (ResultSet rows = prepareQuery(session, "record_key", query, now).executeQuery()) {
 				List<String> keys = new ArrayList<>();
 				while (rows.next()) {
 					keys.add(rows.getString(1));
@@ -123,78 +146,99 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 		});
 	}
 
+	/**
+	 * Write with one statement: an upsert that restarts the version of an expired record,
+	 * or, for a write expecting a version, an update of that version only.
+	 */
 	@Override
 	protected Record doWrite(Write write) {
-		return this.engine.write((connection) -> {
-			long live = 0;
-			boolean exists = false;
-			try (PreparedStatement select = connection.prepareStatement(
-					"SELECT expires_at, version FROM phanes_store WHERE " + SCOPE + " AND record_key = ?")) {
-				bindScope(select);
-				select.setString(3, write.key());
-				try (ResultSet row = select.executeQuery()) {
-					if (row.next()) {
-						exists = true;
-						Long expiresAt = nullableLong(row, 1);
-						live = isLive(expiresAt, write.now()) ? row.getLong(2) : 0;
-					}
+		Long expected = write.expectedVersion();
+		byte[] metadata = MetadataCodec.encode(write.metadata());
+		return this.engine.write((session) -> {
+			long now = now();
+			PreparedStatement statement;
+			if (expected != null && expected > 0) {
+				statement = session.prepare(UPDATE_IF_VERSION);
+				bindValues(statement, 1, write, metadata);
+				bindScope(statement, 4, write.key());
+				statement.setLong(7, expected);
+				statement.setLong(8, now);
+			}
+			else {
+				statement = session.prepare((expected != null) ? INSERT_IF_ABSENT : UPSERT);
+				bindScope(statement, 1, write.key());
+				bindValues(statement, 4, write, metadata);
+				statement.setLong(7, now);
+				if (expected != null) {
+					statement.setLong(8, now);
 				}
 			}
-			long version = nextVersion(write.key(), live, write.expectedVersion());
-			String sql = exists
-					? "UPDATE phanes_store SET record_value = ?, metadata = ?, expires_at = ?, version = ? WHERE "
-							+ SCOPE + " AND record_key = ?"
-					: "INSERT INTO phanes_store (record_value, metadata, expires_at, version, database_name, table_name, record_key)"
-							+ " VALUES (?, ?, ?, ?, ?, ?, ?)";
-			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				statement.setBytes(1, write.value());
-				statement.setBytes(2, MetadataCodec.encode(write.metadata()));
-				if (write.expiresAt() != null) {
-					statement.setLong(3, write.expiresAt());
+			try (ResultSet row = statement.executeQuery()) {
+				if (row.next()) {
+					return write.stored(row.getLong(1));
 				}
-				else {
-					statement.setNull(3, Types.BIGINT);
-				}
-				statement.setLong(4, version);
-				statement.setString(5, database());
-				statement.setString(6, table());
-				statement.setString(7, write.key());
-				statement.executeUpdate();
 			}
-			return write.stored(version);
+			// Nothing written: the stored version is not the expected one.
+			long live = liveVersion(session, write.key(), now);
+			checkVersion(write.key(), live, expected);
+			throw new IllegalStateException("Write of '" + write.key() + "' changed no row at version " + live);
 		});
 	}
 
 	@Override
 	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
-		return this.engine.write((connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement(
-					"DELETE FROM phanes_store WHERE " + SCOPE + " AND record_key = ? RETURNING expires_at, version")) {
-				bindScope(statement);
-				statement.setString(3, key);
-				long live = 0;
-				try (ResultSet row = statement.executeQuery()) {
-					if (row.next() && isLive(nullableLong(row, 1), now)) {
-						live = row.getLong(2);
-					}
+		return this.engine.write((session) -> {
+			PreparedStatement statement = session.prepare(DELETE);
+			bindScope(statement);
+			statement.setString(3, key);
+			long live = 0;
+			try (ResultSet row = statement.executeQuery()) {
+				if (row.next() && isLive(nullableLong(row, 1), now)) {
+					live = row.getLong(2);
 				}
-				// A mismatch throws, and the engine rolls the delete back.
-				checkVersion(key, live, expectedVersion);
-				return live > 0;
 			}
+			// A mismatch throws, and the engine rolls the delete back.
+			checkVersion(key, live, expectedVersion);
+			return live > 0;
 		});
 	}
 
 	@Override
 	public int purgeExpired() {
 		long now = now();
-		return this.engine.write((connection) -> {
-			try (PreparedStatement statement = connection
-				.prepareStatement("DELETE FROM phanes_store WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
-				statement.setLong(1, now);
-				return statement.executeUpdate();
-			}
+		return this.engine.write((session) -> {
+			PreparedStatement statement = session.prepare(PURGE);
+			statement.setLong(1, now);
+			return statement.executeUpdate();
 		});
+	}
+
+	private long liveVersion(Session session, String key, long now) throws SQLException {
+		PreparedStatement statement = session.prepare(LIVE_VERSION);
+		bindScope(statement);
+		statement.setString(3, key);
+		statement.setLong(4, now);
+		try (ResultSet row = statement.executeQuery()) {
+			return row.next() ? row.getLong(1) : 0;
+		}
+	}
+
+	private void bindScope(PreparedStatement statement, int index, String key) throws SQLException {
+		statement.setString(index, database());
+		statement.setString(index + 1, table());
+		statement.setString(index + 2, key);
+	}
+
+	private static void bindValues(PreparedStatement statement, int index, Write write, byte @Nullable [] metadata)
+			throws SQLException {
+		statement.setBytes(index, write.value());
+		statement.setBytes(index + 1, metadata);
+		if (write.expiresAt() != null) {
+			statement.setLong(index + 2, write.expiresAt());
+		}
+		else {
+			statement.setNull(index + 2, Types.BIGINT);
+		}
 	}
 
 	/**
@@ -202,9 +246,9 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	 * @return the values of {@code journal_mode} and {@code synchronous}
 	 */
 	public Map<String, String> durabilitySettings() {
-		return this.engine.read((connection) -> {
+		return this.engine.read((session) -> {
 			Map<String, String> settings = new LinkedHashMap<>();
-			try (Statement statement = connection.createStatement()) {
+			try (Statement statement = session.connection.createStatement()) {
 				for (String pragma : new String[] { "journal_mode", "synchronous" }) {
 					try (ResultSet row = statement.executeQuery("PRAGMA " + pragma)) {
 						row.next();
@@ -224,8 +268,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 		this.engine.close();
 	}
 
-	private PreparedStatement prepareQuery(Connection connection, String columns, Query query, long now)
-			throws SQLException {
+	private PreparedStatement prepareQuery(Session session, String columns, Query query, long now) throws SQLException {
 		StringBuilder sql = new StringBuilder("SELECT ").append(columns)
 			.append(" FROM phanes_store WHERE ")
 			.append(SCOPE)
@@ -238,7 +281,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 			sql.append(" AND record_key GLOB ?");
 		}
 		sql.append(" ORDER BY record_key LIMIT ? OFFSET ?");
-		PreparedStatement statement = connection.prepareStatement(sql.toString());
+		PreparedStatement statement = session.prepare(sql.toString());
 		int index = bindScope(statement);
 		statement.setLong(index++, now);
 		if (!query.prefix().isEmpty()) {
@@ -258,6 +301,9 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 		return 3;
 	}
 
+	/**
+	 * Run a query and read its rows as records; the statement stays open for reuse.
+	 */
 	private static List<Record> records(PreparedStatement statement) throws SQLException {
 		try (ResultSet rows = statement.executeQuery()) {
 			List<Record> records = new ArrayList<>();
@@ -295,24 +341,58 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	@FunctionalInterface
 	private interface SqlWork<T> {
 
-		T apply(Connection connection) throws SQLException;
+		T apply(Session session) throws SQLException;
 
 	}
 
 	/**
-	 * The open file: one writing connection behind a lock and a pool of reading ones.
+	 * A connection with the statements prepared on it, kept for reuse: sqlite-jdbc has no
+	 * statement cache of its own. Used by one thread at a time.
+	 */
+	private static final class Session {
+
+		final Connection connection;
+
+		private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+		Session(Connection connection) {
+			this.connection = connection;
+		}
+
+		PreparedStatement prepare(String sql) throws SQLException {
+			PreparedStatement statement = this.statements.get(sql);
+			if (statement == null) {
+				statement = this.connection.prepareStatement(sql);
+				this.statements.put(sql, statement);
+			}
+			return statement;
+		}
+
+		void close() throws SQLException {
+			for (PreparedStatement statement : this.statements.values()) {
+				statement.close();
+			}
+			this.connection.close();
+		}
+
+	}
+
+	/**
+	 * The open file: one writing session behind a lock and a pool of reading ones.
 	 */
 	private static final class Engine {
 
 		private static final int READERS = 4;
 
+		private static final long POLL_MILLIS = 100;
+
 		private final Path path;
 
 		private final ReentrantLock writeLock = new ReentrantLock();
 
-		private final Connection writer;
+		private final Session writer;
 
-		private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+		private final BlockingQueue<Session> readers = new ArrayBlockingQueue<>(READERS);
 
 		private volatile boolean closed;
 
@@ -323,20 +403,20 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 				if (parent != null) {
 					Files.createDirectories(parent);
 				}
-				this.writer = open();
-				try (Statement statement = this.writer.createStatement()) {
+				Connection connection = open();
+				try (Statement statement = connection.createStatement()) {
 					statement.execute("PRAGMA journal_mode = WAL");
-					statement.execute("CREATE TABLE IF NOT EXISTS phanes_store (" + "database_name TEXT NOT NULL, "
-							+ "table_name TEXT NOT NULL, " + "record_key TEXT NOT NULL, "
-							+ "record_value BLOB NOT NULL, " + "metadata BLOB, " + "expires_at INTEGER, "
-							+ "version INTEGER NOT NULL, " + "PRIMARY KEY (database_name, table_name, record_key)"
-							+ ") WITHOUT ROWID");
+					statement.execute("CREATE TABLE IF NOT EXISTS phanes_store (database_name TEXT NOT NULL, "
+							+ "table_name TEXT NOT NULL, record_key TEXT NOT NULL, record_value BLOB NOT NULL, "
+							+ "metadata BLOB, expires_at INTEGER, version INTEGER NOT NULL, "
+							+ "PRIMARY KEY (database_name, table_name, record_key)) WITHOUT ROWID");
 					statement.execute("CREATE INDEX IF NOT EXISTS phanes_store_expires_at ON phanes_store (expires_at) "
 							+ "WHERE expires_at IS NOT NULL");
 				}
-				this.writer.setAutoCommit(false);
+				connection.setAutoCommit(false);
+				this.writer = new Session(connection);
 				for (int i = 0; i < READERS; i++) {
-					this.readers.add(open());
+					this.readers.add(new Session(open()));
 				}
 			}
 			catch (SQLException | IOException ex) {
@@ -360,7 +440,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 				checkOpen();
 				try {
 					T result = work.apply(this.writer);
-					this.writer.commit();
+					this.writer.connection.commit();
 					return result;
 				}
 				catch (SQLException | RuntimeException ex) {
@@ -375,29 +455,37 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 		}
 
 		<T> T read(SqlWork<T> work) {
-			checkOpen();
-			Connection connection;
+			Session session = takeReader();
 			try {
-				connection = this.readers.take();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new StoreAccessException("Interrupted while waiting for a connection to " + this.path, ex);
-			}
-			try {
-				return work.apply(connection);
+				return work.apply(session);
 			}
 			catch (SQLException ex) {
 				throw failure(ex);
 			}
 			finally {
-				release(connection);
+				release(session);
+			}
+		}
+
+		private Session takeReader() {
+			try {
+				while (true) {
+					checkOpen();
+					Session session = this.readers.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+					if (session != null) {
+						return session;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new StoreAccessException("Interrupted while waiting for a connection to " + this.path, ex);
 			}
 		}
 
 		private void rollback(RuntimeException failure) {
 			try {
-				this.writer.rollback();
+				this.writer.connection.rollback();
 			}
 			catch (SQLException ex) {
 				failure.addSuppressed(ex);
@@ -411,13 +499,13 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 			return new StoreAccessException("Store file " + this.path + " failed: " + ex.getMessage(), ex);
 		}
 
-		private void release(Connection connection) {
+		private void release(Session session) {
 			if (!this.closed) {
-				this.readers.add(connection);
+				this.readers.add(session);
 				return;
 			}
 			try {
-				connection.close();
+				session.close();
 			}
 			catch (SQLException ex) {
 				throw failure(ex);
@@ -438,13 +526,13 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 					return;
 				}
 				this.closed = true;
-				List<Connection> connections = new ArrayList<>();
-				this.readers.drainTo(connections);
-				connections.add(this.writer);
+				List<Session> sessions = new ArrayList<>();
+				this.readers.drainTo(sessions);
+				sessions.add(this.writer);
 				StoreAccessException failure = null;
-				for (Connection connection : connections) {
+				for (Session session : sessions) {
 					try {
-						connection.close();
+						session.close();
 					}
 					catch (SQLException ex) {
 						if (failure == null) {

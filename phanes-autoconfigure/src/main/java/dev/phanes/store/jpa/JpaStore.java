@@ -84,7 +84,8 @@ public class JpaStore extends AbstractStore {
 	}
 
 	@Override
-	protected @Nullable Record doRead(String key, long now) {
+	protected @Nullable Record doRead(String key) {
+		long now = now();
 		return this.engine.read(() -> this.engine.repository.findById(id(key))
 			.filter((entity) -> isLive(entity.getExpiresAt(), now))
 			.map(JpaStore::toRecord)
@@ -109,7 +110,7 @@ public class JpaStore extends AbstractStore {
 		return this.engine.inTransaction(() -> {
 			StoreRecordId id = id(write.key());
 			StoreRecordEntity entity = this.engine.repository.findForUpdate(id).orElse(null);
-			long live = (entity != null && isLive(entity.getExpiresAt(), write.now())) ? entity.getVersion() : 0;
+			long live = (entity != null && isLive(entity.getExpiresAt(), now())) ? entity.getVersion() : 0;
 			long version = nextVersion(write.key(), live, write.expectedVersion());
 			if (entity == null) {
 				entity = new StoreRecordEntity(id);
