@@ -3,6 +3,7 @@ package dev.phanes.store.jpa;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +21,7 @@ import dev.phanes.store.Record;
 import dev.phanes.store.StoreAccessException;
 import dev.phanes.store.StoreException;
 import dev.phanes.store.StoreOptions;
+import dev.phanes.store.VersionConflictException;
 import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -32,13 +34,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link StoreRecordEntity}, in the table {@code phanes_store}, for CockroachDB and
  * PostgreSQL.
  * <p>
- * Writes lock the row ({@code SELECT ... FOR UPDATE}) and decide the version inside one
- * transaction, so concurrent writers never lose an update at any isolation level. When
- * the store owns the transaction, serialization failures (SQLSTATE {@code 40001}, which
- * CockroachDB returns for any contended transaction), deadlocks ({@code 40P01}) and
- * racing inserts ({@code 23505}) are retried with exponential backoff and jitter. Inside
- * a transaction of the caller the store joins it and never retries: the failure
- * propagates unchanged so the caller can retry its whole unit of work. Thread-safe.
+ * Reads are JPQL projections of the entity. A write or delete is one native statement
+ * that decides the version in the database ({@code INSERT ... ON CONFLICT DO UPDATE ...
+ * RETURNING version}), so concurrent writers never lose an update at any isolation level
+ * and a write costs one round trip. At the database's default isolation the statement
+ * runs on its own (an implicit transaction, which CockroachDB retries by itself); at a
+ * configured isolation it runs in a transaction of that level. When the store owns the
+ * transaction, serialization failures (SQLSTATE {@code 40001}, which CockroachDB returns
+ * for contended transactions), deadlocks ({@code 40P01}) and unique violations
+ * ({@code 23505}) are retried with exponential backoff and jitter. Inside a transaction
+ * of the caller the store joins it and never retries: the failure propagates unchanged so
+ * the caller can retry its whole unit of work. Thread-safe.
  */
 public class JpaStore extends AbstractStore {
 
@@ -86,15 +92,13 @@ public class JpaStore extends AbstractStore {
 	@Override
 	protected @Nullable Record doRead(String key) {
 		long now = now();
-		return this.engine.read(() -> this.engine.repository.findById(id(key))
-			.filter((entity) -> isLive(entity.getExpiresAt(), now))
-			.map(JpaStore::toRecord)
-			.orElse(null));
+		return this.engine
+			.read(() -> this.engine.repository.findLive(id(key), now).map(JpaStore::toRecord).orElse(null));
 	}
 
 	@Override
 	protected List<Record> doRead(Query query, long now) {
-		return this.engine.read(() -> query(StoreRecordEntity.class, "e", query, now).getResultList()
+		return this.engine.read(() -> query(StoreRecordRow.class, StoreRecordRepository.ROW, query, now).getResultList()
 			.stream()
 			.map(JpaStore::toRecord)
 			.toList());
@@ -107,31 +111,34 @@ public class JpaStore extends AbstractStore {
 
 	@Override
 	protected Record doWrite(Write write) {
-		return this.engine.inTransaction(() -> {
-			StoreRecordId id = id(write.key());
-			StoreRecordEntity entity = this.engine.repository.findForUpdate(id).orElse(null);
-			long live = (entity != null && isLive(entity.getExpiresAt(), now())) ? entity.getVersion() : 0;
-			long version = nextVersion(write.key(), live, write.expectedVersion());
-			if (entity == null) {
-				entity = new StoreRecordEntity(id);
+		StoreRecordRepository rows = this.engine.repository;
+		byte[] metadata = MetadataCodec.encode(write.metadata());
+		Long expected = write.expectedVersion();
+		return this.engine.writing(() -> {
+			long now = now();
+			if (expected == null) {
+				return write.stored(
+						rows.upsert(database(), table(), write.key(), write.value(), metadata, write.expiresAt(), now));
 			}
-			entity.update(write.value(), MetadataCodec.encode(write.metadata()), write.expiresAt(), version);
-			this.engine.repository.save(entity);
-			this.engine.entityManager.flush();
-			return write.stored(version);
+			Optional<Long> version = (expected == 0)
+					? rows.insertIfAbsent(database(), table(), write.key(), write.value(), metadata, write.expiresAt(),
+							now)
+					: rows.updateIfVersion(database(), table(), write.key(), write.value(), metadata, write.expiresAt(),
+							expected, now);
+			return write.stored(version.orElseThrow(() -> conflict(write.key(), expected, now)));
 		});
 	}
 
 	@Override
 	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
-		return this.engine.inTransaction(() -> {
-			StoreRecordEntity entity = this.engine.repository.findForUpdate(id(key)).orElse(null);
-			long live = (entity != null && isLive(entity.getExpiresAt(), now)) ? entity.getVersion() : 0;
-			checkVersion(key, live, expectedVersion);
-			if (entity != null) {
-				this.engine.repository.delete(entity);
+		StoreRecordRepository rows = this.engine.repository;
+		return this.engine.writing(() -> {
+			if (expectedVersion == null) {
+				return rows.delete(database(), table(), key, now).orElse(0L) > 0;
 			}
-			return live > 0;
+			rows.deleteIfVersion(database(), table(), key, expectedVersion, now)
+				.orElseThrow(() -> conflict(key, expectedVersion, now));
+			return true;
 		});
 	}
 
@@ -139,6 +146,15 @@ public class JpaStore extends AbstractStore {
 	public int purgeExpired() {
 		long now = now();
 		return this.engine.inTransaction(() -> this.engine.repository.deleteExpired(now));
+	}
+
+	/**
+	 * The conflict of a conditional statement that changed nothing, with the version
+	 * stored now.
+	 */
+	private VersionConflictException conflict(String key, long expected, long now) {
+		long actual = this.engine.repository.findLiveVersion(database(), table(), key, now).orElse(0L);
+		return new VersionConflictException(key, expected, actual);
 	}
 
 	private StoreRecordId id(String key) {
@@ -191,9 +207,8 @@ public class JpaStore extends AbstractStore {
 		return escaped.toString();
 	}
 
-	private static Record toRecord(StoreRecordEntity entity) {
-		return record(entity.getId().getRecordKey(), entity.getValue(), MetadataCodec.decode(entity.getMetadata()),
-				entity.getExpiresAt(), entity.getVersion());
+	private static Record toRecord(StoreRecordRow row) {
+		return record(row.key(), row.value(), MetadataCodec.decode(row.metadata()), row.expiresAt(), row.version());
 	}
 
 	/**
@@ -290,13 +305,26 @@ public class JpaStore extends AbstractStore {
 			}
 		}
 
+		/**
+		 * Run one write statement: at the database's isolation it runs on its own,
+		 * committed as it executes, in one round trip; at another isolation in a
+		 * transaction of that level; in the caller's transaction, as part of it.
+		 */
+		<T> T writing(Supplier<T> work) {
+			return run(work, this.settings.isolation() != TransactionDefinition.ISOLATION_DEFAULT);
+		}
+
 		<T> T inTransaction(Supplier<T> work) {
+			return run(work, true);
+		}
+
+		private <T> T run(Supplier<T> work, boolean transaction) {
 			if (TransactionSynchronizationManager.isActualTransactionActive()) {
 				return work.get();
 			}
 			for (int attempt = 1;; attempt++) {
 				try {
-					return this.transactions.execute((status) -> work.get());
+					return transaction ? this.transactions.execute((status) -> work.get()) : work.get();
 				}
 				catch (StoreException ex) {
 					throw ex;

@@ -32,10 +32,6 @@ public class StoreRecordId implements Serializable {
 		this.recordKey = recordKey;
 	}
 
-	String getRecordKey() {
-		return this.recordKey;
-	}
-
 	@Override
 	public boolean equals(Object other) {
 		return (other instanceof StoreRecordId that) && this.databaseName.equals(that.databaseName)

@@ -2,8 +2,8 @@ package dev.phanes.store.jpa;
 
 import java.util.Optional;
 
-import jakarta.persistence.LockModeType;
-import org.springframework.data.jpa.repository.Lock;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.Repository;
@@ -12,18 +12,74 @@ import org.springframework.data.repository.query.Param;
 /**
  * Spring Data repository of {@link StoreRecordEntity}, created by {@link JpaStore} itself
  * so no repository scanning of the application is needed.
+ * <p>
+ * Reads are JPQL projections. Writes and deletes are single native statements that decide
+ * the version in the database ({@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING}),
+ * one round trip each, atomic at any isolation level; PostgreSQL and CockroachDB both
+ * speak this dialect.
  */
 interface StoreRecordRepository extends Repository<StoreRecordEntity, StoreRecordId> {
 
-	Optional<StoreRecordEntity> findById(StoreRecordId id);
+	/**
+	 * Selection of a row as a {@link StoreRecordRow}.
+	 */
+	String ROW = "new dev.phanes.store.jpa.StoreRecordRow(e.id.recordKey, e.value, e.metadata, e.expiresAt, e.version)";
 
-	@Lock(LockModeType.PESSIMISTIC_WRITE)
-	@Query("select e from StoreRecordEntity e where e.id = :id")
-	Optional<StoreRecordEntity> findForUpdate(@Param("id") StoreRecordId id);
+	/**
+	 * Condition of a live row in native SQL, with the current time as {@code :now}.
+	 */
+	String LIVE = "(expires_at IS NULL OR expires_at > :now)";
 
-	StoreRecordEntity save(StoreRecordEntity entity);
+	/**
+	 * Condition of one key in native SQL.
+	 */
+	String KEY = "database_name = :database AND table_name = :table AND record_key = :key";
 
-	void delete(StoreRecordEntity entity);
+	/**
+	 * Insert a row, or overwrite it: an expired row restarts at version 1.
+	 */
+	String UPSERT = "INSERT INTO phanes_store (database_name, table_name, record_key, record_value, metadata, "
+			+ "expires_at, version) VALUES (:database, :table, :key, :value, CAST(:metadata AS BYTEA), "
+			+ "CAST(:expiresAt AS BIGINT), 1) ON CONFLICT (database_name, table_name, record_key) DO UPDATE SET "
+			+ "record_value = EXCLUDED.record_value, metadata = EXCLUDED.metadata, expires_at = EXCLUDED.expires_at, "
+			+ "version = CASE WHEN phanes_store.expires_at IS NOT NULL AND phanes_store.expires_at <= :now THEN 1 "
+			+ "ELSE phanes_store.version + 1 END";
+
+	@Query("select " + ROW + " from StoreRecordEntity e where e.id = :id"
+			+ " and (e.expiresAt is null or e.expiresAt > :now)")
+	Optional<StoreRecordRow> findLive(@Param("id") StoreRecordId id, @Param("now") long now);
+
+	@Query(value = "SELECT version FROM phanes_store WHERE " + KEY + " AND " + LIVE, nativeQuery = true)
+	Optional<Long> findLiveVersion(@Param("database") String database, @Param("table") String table,
+			@Param("key") String key, @Param("now") long now);
+
+	@Query(value = UPSERT + " RETURNING version", nativeQuery = true)
+	long upsert(@Param("database") String database, @Param("table") String table, @Param("key") String key,
+			@Param("value") byte[] value, @Param("metadata") byte @Nullable [] metadata,
+			@Param("expiresAt") @Nullable Long expiresAt, @Param("now") long now);
+
+	@Query(value = UPSERT + " WHERE phanes_store.expires_at IS NOT NULL AND phanes_store.expires_at <= :now"
+			+ " RETURNING version", nativeQuery = true)
+	Optional<Long> insertIfAbsent(@Param("database") String database, @Param("table") String table,
+			@Param("key") String key, @Param("value") byte[] value, @Param("metadata") byte @Nullable [] metadata,
+			@Param("expiresAt") @Nullable Long expiresAt, @Param("now") long now);
+
+	@Query(value = "UPDATE phanes_store SET record_value = :value, metadata = CAST(:metadata AS BYTEA), "
+			+ "expires_at = CAST(:expiresAt AS BIGINT), version = version + 1 WHERE " + KEY
+			+ " AND version = :expected AND " + LIVE + " RETURNING version", nativeQuery = true)
+	Optional<Long> updateIfVersion(@Param("database") String database, @Param("table") String table,
+			@Param("key") String key, @Param("value") byte[] value, @Param("metadata") byte @Nullable [] metadata,
+			@Param("expiresAt") @Nullable Long expiresAt, @Param("expected") long expected, @Param("now") long now);
+
+	@Query(value = "DELETE FROM phanes_store WHERE " + KEY + " RETURNING CASE WHEN " + LIVE
+			+ " THEN version ELSE 0 END", nativeQuery = true)
+	Optional<Long> delete(@Param("database") String database, @Param("table") String table, @Param("key") String key,
+			@Param("now") long now);
+
+	@Query(value = "DELETE FROM phanes_store WHERE " + KEY + " AND version = :expected AND " + LIVE
+			+ " RETURNING version", nativeQuery = true)
+	Optional<Long> deleteIfVersion(@Param("database") String database, @Param("table") String table,
+			@Param("key") String key, @Param("expected") long expected, @Param("now") long now);
 
 	@Modifying
 	@Query("delete from StoreRecordEntity e where e.expiresAt is not null and e.expiresAt <= :now")

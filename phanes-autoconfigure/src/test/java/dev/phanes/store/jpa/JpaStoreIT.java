@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.phanes.store.Query;
 import dev.phanes.store.Record;
 import dev.phanes.store.Store;
 import dev.phanes.store.StoreConformanceTests;
@@ -14,7 +15,9 @@ import dev.phanes.test.EmbeddedPostgresExtension;
 import dev.phanes.test.jpa.JpaTestApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +59,23 @@ class JpaStoreIT {
 				"SELECT collation_name FROM information_schema.columns WHERE table_name = 'phanes_store' AND column_name = 'record_key'",
 				String.class);
 		assertThat(collation).isEqualTo("C");
+	}
+
+	@Test
+	void joinsTheCallersTransactionAndSeesItsOwnWrites() {
+		Store store = context.getBean(Store.class).table("callers");
+		TransactionTemplate callers = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+		callers.executeWithoutResult((status) -> {
+			store.write(Record.of("k", "one"));
+			assertThat(store.read("k").orElseThrow().valueAsString()).isEqualTo("one");
+			store.write(Record.of("k", "two"));
+			assertThat(store.read("k").orElseThrow().version()).isEqualTo(2);
+			assertThat(store.read(Query.all())).extracting(Record::valueAsString).containsExactly("two");
+			status.setRollbackOnly();
+		});
+		assertThat(store.read("k")).isEmpty();
+		callers.executeWithoutResult((status) -> store.write(Record.of("k", "committed")));
+		assertThat(store.read("k").orElseThrow().valueAsString()).isEqualTo("committed");
 	}
 
 	@Nested
