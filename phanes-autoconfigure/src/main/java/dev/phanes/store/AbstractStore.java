@@ -93,8 +93,10 @@ public abstract class AbstractStore implements Store {
 	protected abstract List<String> doList(Query query, long now);
 
 	/**
-	 * Write a validated record atomically, deciding its version with
-	 * {@link #nextVersion(String, long, Long)}. The time, when needed, is {@link #now()}.
+	 * Write a validated record atomically. The version follows
+	 * {@link #nextVersion(String, long, Long)}: one more than the live version (0 when
+	 * absent or expired), or a {@link VersionConflictException} when the write expects
+	 * another. The time, when needed, is {@link #now()}.
 	 * @param write the write
 	 * @return the record as stored
 	 */
