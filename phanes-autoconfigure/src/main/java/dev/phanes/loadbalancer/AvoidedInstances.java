@@ -1,0 +1,77 @@
+package dev.phanes.loadbalancer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * Instances set aside after a failure, for a fixed time (go-micro's blacklist): the
+ * balancer chooses among the others until the time is up, then the instance comes back.
+ * Thread-safe; checking an instance takes no lock.
+ */
+public class AvoidedInstances {
+
+	private final ConcurrentHashMap<String, Long> until = new ConcurrentHashMap<>();
+
+	private final Duration duration;
+
+	private final Clock clock;
+
+	/**
+	 * Create an empty set.
+	 * @param duration how long a failed instance is avoided
+	 * @param clock the clock deciding when it comes back
+	 */
+	public AvoidedInstances(Duration duration, Clock clock) {
+		this.duration = duration;
+		this.clock = clock;
+	}
+
+	/**
+	 * Avoid an instance from now on for the configured time.
+	 * @param instance the instance that failed
+	 */
+	public void avoid(ServiceInstance instance) {
+		this.until.put(RendezvousHash.identity(instance), this.clock.millis() + this.duration.toMillis());
+	}
+
+	/**
+	 * Whether an instance is avoided now.
+	 * @param instance the instance
+	 * @return whether to choose another
+	 */
+	public boolean isAvoided(ServiceInstance instance) {
+		if (this.until.isEmpty()) {
+			return false;
+		}
+		String identity = RendezvousHash.identity(instance);
+		Long until = this.until.get(identity);
+		if (until == null) {
+			return false;
+		}
+		if (until <= this.clock.millis()) {
+			this.until.remove(identity, until);
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Whether no instance is avoided, so choosing needs no filtering.
+	 * @return whether the set is empty
+	 */
+	public boolean isEmpty() {
+		return this.until.isEmpty();
+	}
+
+	/**
+	 * How many instances are avoided or waiting to be let back.
+	 * @return the count
+	 */
+	public int size() {
+		return this.until.size();
+	}
+
+}

@@ -1,0 +1,23 @@
+package dev.phanes.loadbalancer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+
+/**
+ * Makes the {@link RandomHashedLoadBalancer} the default balancer of every Spring Cloud
+ * LoadBalancer client. A client's own {@code @LoadBalancerClient(configuration = ...)}
+ * balancer still wins.
+ */
+@AutoConfiguration(beforeName = "org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration")
+@ConditionalOnClass(ReactorServiceInstanceLoadBalancer.class)
+@ConditionalOnProperty(name = { "phanes.loadbalancer.enabled", "spring.cloud.loadbalancer.enabled" },
+		matchIfMissing = true)
+@EnableConfigurationProperties(PhanesLoadBalancerProperties.class)
+@LoadBalancerClients(defaultConfiguration = RandomHashedLoadBalancerConfiguration.class)
+public final class PhanesLoadBalancerAutoConfiguration {
+
+}

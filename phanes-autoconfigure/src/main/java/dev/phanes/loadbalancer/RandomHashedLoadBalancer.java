@@ -1,0 +1,155 @@
+package dev.phanes.loadbalancer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.CompletionContext;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.EmptyResponse;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.ResponseData;
+import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+
+/**
+ * go-micro's selector for Spring Cloud LoadBalancer: a request with a hash key goes to
+ * the instance {@link RendezvousHash rendezvous hashing} gives that key; one without goes
+ * to an instance chosen uniformly at random. Instances that failed recently are avoided
+ * while others remain.
+ * <p>
+ * Only the choice is made here: the instance list comes from the client's
+ * {@link ServiceInstanceListSupplier} chain (discovery, caching, health checks, zone
+ * preference, retry awareness), which stays as configured. As a
+ * {@link LoadBalancerLifecycle} it learns of failed requests (an exception, or a response
+ * status configured as a failure) and avoids their instance. Thread-safe and lock-free:
+ * the random source is called without a shared lock.
+ */
+public class RandomHashedLoadBalancer
+		implements ReactorServiceInstanceLoadBalancer, LoadBalancerLifecycle<Object, Object, ServiceInstance> {
+
+	private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+
+	private final String serviceId;
+
+	private final HashKeyResolver keyResolver;
+
+	private final AvoidedInstances avoided;
+
+	private final RandomGenerator random;
+
+	private final Set<Integer> failureStatuses;
+
+	/**
+	 * Create a balancer.
+	 * @param suppliers the client's instance list supplier
+	 * @param serviceId the service balanced
+	 * @param keyResolver finds the hash key of a request
+	 * @param avoided the instances to avoid
+	 * @param random the random source of keyless choices; it must be safe to call from
+	 * several threads
+	 * @param failureStatuses the HTTP statuses that count as a failure of the instance
+	 */
+	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
+			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random,
+			Set<Integer> failureStatuses) {
+		this.suppliers = suppliers;
+		this.serviceId = serviceId;
+		this.keyResolver = keyResolver;
+		this.avoided = avoided;
+		this.random = random;
+		this.failureStatuses = Set.copyOf(failureStatuses);
+	}
+
+	@Override
+	@SuppressWarnings("rawtypes")
+	public Mono<Response<ServiceInstance>> choose(Request request) {
+		ServiceInstanceListSupplier supplier = this.suppliers
+			.getIfAvailable(() -> new NoopServiceInstanceListSupplier());
+		String key = this.keyResolver.resolve(request);
+		return supplier.get(request).next().map((instances) -> choose(instances, key));
+	}
+
+	/**
+	 * Choose among instances.
+	 * @param instances the instances of the service
+	 * @param key the hash key, or {@code null} for a random choice
+	 * @return the chosen instance, or an empty response if there is none
+	 */
+	public Response<ServiceInstance> choose(List<ServiceInstance> instances, @Nullable String key) {
+		if (instances.isEmpty()) {
+			return new EmptyResponse();
+		}
+		List<ServiceInstance> candidates = this.avoided.isEmpty() ? instances : withoutAvoided(instances);
+		int index = (key != null) ? RendezvousHash.choose(key, candidates) : this.random.nextInt(candidates.size());
+		return new DefaultResponse(candidates.get(index));
+	}
+
+	/**
+	 * The service this balancer chooses instances of.
+	 * @return the service id
+	 */
+	public String getServiceId() {
+		return this.serviceId;
+	}
+
+	/**
+	 * The instances avoided after failures.
+	 * @return the avoided instances
+	 */
+	public AvoidedInstances getAvoided() {
+		return this.avoided;
+	}
+
+	private List<ServiceInstance> withoutAvoided(List<ServiceInstance> instances) {
+		List<ServiceInstance> healthy = new ArrayList<>(instances.size());
+		for (ServiceInstance instance : instances) {
+			if (!this.avoided.isAvoided(instance)) {
+				healthy.add(instance);
+			}
+		}
+		// With every instance avoided, trying one beats failing without a try.
+		return healthy.isEmpty() ? instances : healthy;
+	}
+
+	@Override
+	public boolean supports(Class requestContextClass, Class responseClass, Class serverTypeClass) {
+		return ServiceInstance.class.isAssignableFrom(serverTypeClass);
+	}
+
+	@Override
+	public void onStart(Request<Object> request) {
+		// Nothing to do before the choice.
+	}
+
+	@Override
+	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
+		// Nothing to do before the call.
+	}
+
+	@Override
+	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completionContext) {
+		Response<ServiceInstance> response = completionContext.getLoadBalancerResponse();
+		if (response == null || !response.hasServer()) {
+			return;
+		}
+		if (completionContext.status() == CompletionContext.Status.FAILED || isFailureStatus(completionContext)) {
+			this.avoided.avoid(response.getServer());
+		}
+	}
+
+	private boolean isFailureStatus(CompletionContext<Object, ServiceInstance, Object> completionContext) {
+		return completionContext.getClientResponse() instanceof ResponseData data && data.getHttpStatus() != null
+				&& this.failureStatuses.contains(data.getHttpStatus().value());
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.phanes.loadbalancer;
+
+import java.util.List;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * Rendezvous (highest random weight) hashing of a key onto service instances: every
+ * instance gets a pseudo-random score for the key and the highest score wins.
+ * <p>
+ * The same key picks the same instance while the set is unchanged, whatever its order.
+ * When an instance leaves, only the keys it won move (about 1/N of them); when one joins,
+ * only the keys it now wins move to it. No ring and no state: the cost is one hash per
+ * instance per choice. Scores use a 64-bit FNV-1a hash finished with the SplitMix64
+ * mixer, the same in every JVM.
+ */
+public final class RendezvousHash {
+
+	private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+	private static final long FNV_PRIME = 0x100000001b3L;
+
+	private RendezvousHash() {
+	}
+
+	/**
+	 * Choose the instance a key belongs to.
+	 * @param key the key
+	 * @param instances the candidates, not empty
+	 * @return the index of the winning instance
+	 */
+	public static int choose(String key, List<ServiceInstance> instances) {
+		long keyHash = hash(key, FNV_OFFSET);
+		int best = 0;
+		long bestScore = Long.MIN_VALUE;
+		for (int i = 0; i < instances.size(); i++) {
+			long score = mix(hash(identity(instances.get(i)), keyHash));
+			if (score > bestScore || (score == bestScore && i < best)) {
+				best = i;
+				bestScore = score;
+			}
+		}
+		return best;
+	}
+
+	/**
+	 * The identity of an instance that hashing uses: its instance id, or its host and
+	 * port when it has none.
+	 * @param instance the instance
+	 * @return the identity
+	 */
+	static String identity(ServiceInstance instance) {
+		String id = instance.getInstanceId();
+		return (id != null) ? id : instance.getHost() + ":" + instance.getPort();
+	}
+
+	private static long hash(String text, long seed) {
+		long hash = seed;
+		for (int i = 0; i < text.length(); i++) {
+			hash ^= text.charAt(i);
+			hash *= FNV_PRIME;
+		}
+		return hash;
+	}
+
+	private static long mix(long value) {
+		long z = value + 0x9e3779b97f4a7c15L;
+		z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+		z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+		return z ^ (z >>> 31);
+	}
+
+}

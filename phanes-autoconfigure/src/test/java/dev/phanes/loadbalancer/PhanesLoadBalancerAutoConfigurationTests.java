@@ -1,0 +1,120 @@
+package dev.phanes.loadbalancer;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.core.RandomLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link PhanesLoadBalancerAutoConfiguration} inside Spring Cloud
+ * LoadBalancer's own client contexts, over the simple discovery client.
+ */
+class PhanesLoadBalancerAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(PhanesLoadBalancerAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
+						SimpleDiscoveryClientAutoConfiguration.class, UtilAutoConfiguration.class))
+		.withPropertyValues("spring.cloud.discovery.client.simple.instances.inventory[0].uri=http://127.0.0.1:8081",
+				"spring.cloud.discovery.client.simple.instances.inventory[1].uri=http://127.0.0.1:8082",
+				"spring.cloud.discovery.client.simple.instances.inventory[2].uri=http://127.0.0.1:8083");
+
+	@Test
+	void isTheDefaultBalancerOfEveryClient() {
+		this.contextRunner.run((context) -> {
+			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+			ReactiveLoadBalancer<ServiceInstance> inventory = clients.getInstance("inventory");
+			assertThat(inventory).isInstanceOf(RandomHashedLoadBalancer.class);
+			assertThat(((RandomHashedLoadBalancer) inventory).getServiceId()).isEqualTo("inventory");
+			assertThat(clients.getInstance("orders")).isInstanceOf(RandomHashedLoadBalancer.class);
+			Response<ServiceInstance> response = ((RandomHashedLoadBalancer) inventory).choose(new DefaultRequest<>())
+				.block();
+			assertThat(response.getServer().getHost()).isEqualTo("127.0.0.1");
+			assertThat(response.getServer().getPort()).isIn(8081, 8082, 8083);
+		});
+	}
+
+	@Test
+	void aClientsOwnBalancerWins() {
+		this.contextRunner.withUserConfiguration(RandomForInventory.class).run((context) -> {
+			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+			assertThat(clients.getInstance("inventory")).isInstanceOf(RandomLoadBalancer.class);
+			assertThat(clients.getInstance("orders")).isInstanceOf(RandomHashedLoadBalancer.class);
+		});
+	}
+
+	@Test
+	void bindsTheHashKeyAndAvoidanceProperties() {
+		this.contextRunner
+			.withPropertyValues("phanes.loadbalancer.hash.header=X-User-Id", "phanes.loadbalancer.avoid.duration=5s",
+					"phanes.loadbalancer.avoid.statuses=503,429")
+			.run((context) -> {
+				PhanesLoadBalancerProperties properties = context.getBean(PhanesLoadBalancerProperties.class);
+				assertThat(properties.getHash().getHeader()).isEqualTo("X-User-Id");
+				assertThat(properties.getAvoid().getDuration()).hasSeconds(5);
+				assertThat(properties.getAvoid().getStatuses()).containsExactlyInAnyOrder(503, 429);
+			});
+	}
+
+	@Test
+	void springCloudKeepsItsRoundRobinWhenDisabled() {
+		this.contextRunner.withPropertyValues("phanes.loadbalancer.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(PhanesLoadBalancerProperties.class);
+			assertThat(context.getBean(LoadBalancerClientFactory.class).getInstance("inventory"))
+				.isInstanceOf(RoundRobinLoadBalancer.class);
+		});
+	}
+
+	@Test
+	void backsOffWithoutSpringCloudLoadBalancer() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PhanesLoadBalancerAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.cloud.loadbalancer"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PhanesLoadBalancerProperties.class));
+	}
+
+	@Test
+	void defaultAvoidedStatusesAreGatewayFailures() {
+		assertThat(new PhanesLoadBalancerProperties().getAvoid().getStatuses()).isEqualTo(Set.of(502, 503, 504));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@LoadBalancerClient(name = "inventory", configuration = RandomBalancerConfiguration.class)
+	static class RandomForInventory {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RandomBalancerConfiguration {
+
+		@Bean
+		ReactorLoadBalancer<ServiceInstance> randomLoadBalancer(Environment environment,
+				LoadBalancerClientFactory clients) {
+			String name = LoadBalancerClientFactory.getName(environment);
+			return new RandomLoadBalancer(clients.getLazyProvider(name, ServiceInstanceListSupplier.class), name);
+		}
+
+	}
+
+}
