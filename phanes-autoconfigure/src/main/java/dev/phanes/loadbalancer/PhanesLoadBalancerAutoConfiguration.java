@@ -1,23 +1,35 @@
 package dev.phanes.loadbalancer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheManager;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 
 /**
  * Makes the {@link RandomHashedLoadBalancer} the default balancer of every Spring Cloud
- * LoadBalancer client. A client's own {@code @LoadBalancerClient(configuration = ...)}
- * balancer still wins.
+ * LoadBalancer client (a client's own {@code @LoadBalancerClient(configuration = ...)}
+ * balancer still wins), and clears the cached instance lists when discovery reports a
+ * change.
  */
-@AutoConfiguration(beforeName = "org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration")
+@AutoConfiguration(afterName = "org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration")
 @ConditionalOnClass(ReactorServiceInstanceLoadBalancer.class)
 @ConditionalOnProperty(name = { "phanes.loadbalancer.enabled", "spring.cloud.loadbalancer.enabled" },
 		matchIfMissing = true)
 @EnableConfigurationProperties(PhanesLoadBalancerProperties.class)
 @LoadBalancerClients(defaultConfiguration = RandomHashedLoadBalancerConfiguration.class)
 public final class PhanesLoadBalancerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(LoadBalancerCacheManager.class)
+	@ConditionalOnMissingBean
+	DiscoveryChangeCacheEvictor discoveryChangeCacheEvictor(LoadBalancerCacheManager cacheManager) {
+		return new DiscoveryChangeCacheEvictor(cacheManager);
+	}
 
 }

@@ -1,0 +1,42 @@
+package dev.phanes.loadbalancer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Turns on Spring Cloud LoadBalancer's retries with Phanes' defaults, at the lowest
+ * precedence so any setting of the application wins: retry idempotent requests once more
+ * on up to two other instances on connection errors and on 502, 503 and 504, with a short
+ * backoff, and never on the same instance. Without it WebClient does not retry at all.
+ * Does nothing when {@code phanes.loadbalancer.enabled=false}.
+ */
+public class LoadBalancerDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+	/**
+	 * Name of the property source holding the defaults.
+	 */
+	public static final String PROPERTY_SOURCE_NAME = "phanesLoadBalancerDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!environment.getProperty("phanes.loadbalancer.enabled", Boolean.class, true)) {
+			return;
+		}
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		String retry = "spring.cloud.loadbalancer.retry.";
+		defaults.put(retry + "enabled", "true");
+		defaults.put(retry + "max-retries-on-same-service-instance", "0");
+		defaults.put(retry + "max-retries-on-next-service-instance", "2");
+		defaults.put(retry + "retryable-status-codes", "502,503,504");
+		defaults.put(retry + "backoff.enabled", "true");
+		defaults.put(retry + "backoff.min-backoff", "10ms");
+		defaults.put(retry + "backoff.max-backoff", "200ms");
+		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
+	}
+
+}
