@@ -4,31 +4,17 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.phanes.store.AbstractStore;
-import dev.phanes.store.Query;
-import dev.phanes.store.Record;
 import dev.phanes.store.StoreOptions;
 import dev.phanes.store.jpa.JpaStore;
 import dev.phanes.store.jpa.JpaStoreSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.persistence.EntityManagerFactory;
 import org.jspecify.annotations.Nullable;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
@@ -51,21 +37,9 @@ import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
  * {@value Workload#LIST_LIMIT}. Writes overwrite preloaded keys, so the table does not
  * grow.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Benchmark)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class JpaStoreBenchmark {
+public class JpaStoreBenchmark extends SqlStoreBenchmark<JpaStore, PostgresRecordDao> {
 
 	private static final String BASELINE_DATABASE = "baseline";
-
-	private final Workload workload = new Workload();
-
-	private final Record[] records = new Record[Workload.KEYS];
-
-	private final Query[] queries = new Query[Workload.KEYS / Workload.LIST_LIMIT];
 
 	private @Nullable EmbeddedPostgres postgres;
 
@@ -73,12 +47,8 @@ public class JpaStoreBenchmark {
 
 	private @Nullable LocalContainerEntityManagerFactoryBean entityManagerFactory;
 
-	private @Nullable JpaStore store;
-
-	private @Nullable PostgresRecordDao baseline;
-
 	/**
-	 * Start PostgreSQL, create and preload the table, set up JPA and build the inputs.
+	 * Start PostgreSQL, create and preload the table and set up JPA.
 	 * @throws IOException if PostgreSQL cannot start
 	 * @throws SQLException if PostgreSQL fails
 	 */
@@ -90,8 +60,8 @@ public class JpaStoreBenchmark {
 		this.dataSource.setMaximumPoolSize(4);
 		JpaStoreSchema.initializer(this.dataSource).initializeDatabase();
 		try (Connection connection = this.dataSource.getConnection()) {
-			this.workload.insertInto(connection, AbstractStore.DEFAULT_DATABASE);
-			this.workload.insertInto(connection, BASELINE_DATABASE);
+			workload().insertInto(connection, AbstractStore.DEFAULT_DATABASE);
+			workload().insertInto(connection, BASELINE_DATABASE);
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("VACUUM ANALYZE phanes_store");
 			}
@@ -103,15 +73,8 @@ public class JpaStoreBenchmark {
 		this.entityManagerFactory.setPersistenceUnitPostProcessors(JpaStoreSchema::addEntity);
 		this.entityManagerFactory.afterPropertiesSet();
 		EntityManagerFactory factory = this.entityManagerFactory.getObject();
-		this.store = new JpaStore(factory, new JpaTransactionManager(factory), JpaStore.Settings.DEFAULTS,
-				StoreOptions.defaults());
-		this.baseline = new PostgresRecordDao(this.dataSource, BASELINE_DATABASE);
-		for (int i = 0; i < Workload.KEYS; i++) {
-			this.records[i] = Record.of(this.workload.key(i), this.workload.value());
-		}
-		for (int i = 0; i < this.queries.length; i++) {
-			this.queries[i] = Query.prefix(this.workload.prefix(i)).withLimit(Workload.LIST_LIMIT);
-		}
+		measure(new JpaStore(factory, new JpaTransactionManager(factory), JpaStore.Settings.DEFAULTS,
+				StoreOptions.defaults()), new PostgresRecordDao(this.dataSource, BASELINE_DATABASE));
 	}
 
 	/**
@@ -133,78 +96,6 @@ public class JpaStoreBenchmark {
 				this.postgres.close();
 			}
 		}
-	}
-
-	/**
-	 * Overwrite a record through the store.
-	 * @return the record as stored
-	 */
-	@Benchmark
-	public Record phanesWrite() {
-		return store().write(this.records[this.workload.nextKey()]);
-	}
-
-	/**
-	 * Overwrite a row with one upsert.
-	 * @throws SQLException if PostgreSQL fails
-	 */
-	@Benchmark
-	public void baselineWrite() throws SQLException {
-		baseline().write(this.workload.key(this.workload.nextKey()), this.workload.value());
-	}
-
-	/**
-	 * Read a present record through the store.
-	 * @return the record
-	 */
-	@Benchmark
-	public Optional<Record> phanesRead() {
-		return store().read(this.workload.key(this.workload.nextKey()));
-	}
-
-	/**
-	 * Read a present row with one {@code SELECT}.
-	 * @return the row
-	 * @throws SQLException if PostgreSQL fails
-	 */
-	@Benchmark
-	public @Nullable Row baselineRead() throws SQLException {
-		return baseline().read(this.workload.key(this.workload.nextKey()));
-	}
-
-	/**
-	 * List the first keys with a prefix through the store.
-	 * @return the keys
-	 */
-	@Benchmark
-	public List<String> phanesList() {
-		return store().list(this.queries[this.workload.nextPrefix()]);
-	}
-
-	/**
-	 * List the first keys with a prefix with one {@code SELECT}.
-	 * @return the keys
-	 * @throws SQLException if PostgreSQL fails
-	 */
-	@Benchmark
-	public List<String> baselineList() throws SQLException {
-		return baseline().list(this.workload.prefix(this.workload.nextPrefix()), Workload.LIST_LIMIT);
-	}
-
-	private JpaStore store() {
-		JpaStore store = this.store;
-		if (store == null) {
-			throw new IllegalStateException("Not set up");
-		}
-		return store;
-	}
-
-	private PostgresRecordDao baseline() {
-		PostgresRecordDao baseline = this.baseline;
-		if (baseline == null) {
-			throw new IllegalStateException("Not set up");
-		}
-		return baseline;
 	}
 
 }

@@ -2,9 +2,7 @@ package dev.phanes.benchmarks;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -22,21 +20,9 @@ import org.jspecify.annotations.Nullable;
  * {@code SELECT} by primary key; a list is one {@code LIKE} prefix query with a
  * {@code LIMIT}. Reads and lists filter expired rows as the store does. Thread-safe.
  */
-final class PostgresRecordDao {
+final class PostgresRecordDao implements RecordDao {
 
-	private static final String UPSERT = "INSERT INTO phanes_store "
-			+ "(database_name, table_name, record_key, record_value, metadata, expires_at, version) "
-			+ "VALUES (?, ?, ?, ?, NULL, NULL, 1) ON CONFLICT (database_name, table_name, record_key) "
-			+ "DO UPDATE SET record_value = excluded.record_value, metadata = excluded.metadata, "
-			+ "expires_at = excluded.expires_at, version = phanes_store.version + 1";
-
-	private static final String SELECT = "SELECT record_value, metadata, expires_at, version FROM phanes_store "
-			+ "WHERE database_name = ? AND table_name = ? AND record_key = ? "
-			+ "AND (expires_at IS NULL OR expires_at > ?)";
-
-	private static final String LIST = "SELECT record_key FROM phanes_store WHERE database_name = ? "
-			+ "AND table_name = ? AND (expires_at IS NULL OR expires_at > ?) AND record_key LIKE ? "
-			+ "ORDER BY record_key LIMIT ?";
+	private static final String LIST = RecordStatements.listSql("LIKE");
 
 	private final DataSource dataSource;
 
@@ -47,53 +33,27 @@ final class PostgresRecordDao {
 		this.database = database;
 	}
 
-	void write(String key, byte[] value) throws SQLException {
+	@Override
+	public void write(String key, byte[] value) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
-			upsert.setString(1, this.database);
-			upsert.setString(2, Workload.TABLE);
-			upsert.setString(3, key);
-			upsert.setBytes(4, value);
-			upsert.executeUpdate();
+				PreparedStatement upsert = connection.prepareStatement(RecordStatements.UPSERT)) {
+			RecordStatements.upsert(upsert, this.database, key, value);
 		}
 	}
 
-	@Nullable Row read(String key) throws SQLException {
+	@Override
+	public @Nullable Row read(String key) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement select = connection.prepareStatement(SELECT)) {
-			select.setString(1, this.database);
-			select.setString(2, Workload.TABLE);
-			select.setString(3, key);
-			select.setLong(4, System.currentTimeMillis());
-			try (ResultSet row = select.executeQuery()) {
-				if (!row.next()) {
-					return null;
-				}
-				long expiresAt = row.getLong(3);
-				Long expiry = row.wasNull() ? null : expiresAt;
-				return new Row(row.getBytes(1), row.getBytes(2), expiry, row.getLong(4));
-			}
+				PreparedStatement select = connection.prepareStatement(RecordStatements.SELECT)) {
+			return RecordStatements.select(select, this.database, key);
 		}
 	}
 
-	/**
-	 * List keys with a prefix that has no LIKE wildcard in it (the workload's do not).
-	 */
-	List<String> list(String prefix, int limit) throws SQLException {
+	@Override
+	public List<String> list(String prefix, int limit) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement list = connection.prepareStatement(LIST)) {
-			list.setString(1, this.database);
-			list.setString(2, Workload.TABLE);
-			list.setLong(3, System.currentTimeMillis());
-			list.setString(4, prefix + "%");
-			list.setInt(5, limit);
-			try (ResultSet rows = list.executeQuery()) {
-				List<String> keys = new ArrayList<>();
-				while (rows.next()) {
-					keys.add(rows.getString(1));
-				}
-				return keys;
-			}
+			return RecordStatements.list(list, this.database, prefix + "%", limit);
 		}
 	}
 

@@ -4,10 +4,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -22,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * upsert that bumps the version; a read and a list apply the same scope, expiry and
  * prefix filters as {@code FileStore}. Not thread-safe.
  */
-final class SqliteRecordDao implements AutoCloseable {
+final class SqliteRecordDao implements RecordDao, AutoCloseable {
 
 	private final String database;
 
@@ -47,63 +45,28 @@ final class SqliteRecordDao implements AutoCloseable {
 			statement.execute("CREATE INDEX IF NOT EXISTS phanes_store_expires_at ON phanes_store (expires_at) "
 					+ "WHERE expires_at IS NOT NULL");
 		}
-		this.upsert = this.connection.prepareStatement("INSERT INTO phanes_store "
-				+ "(database_name, table_name, record_key, record_value, metadata, expires_at, version) "
-				+ "VALUES (?, ?, ?, ?, NULL, NULL, 1) ON CONFLICT (database_name, table_name, record_key) "
-				+ "DO UPDATE SET record_value = excluded.record_value, metadata = excluded.metadata, "
-				+ "expires_at = excluded.expires_at, version = phanes_store.version + 1");
-		this.select = this.connection.prepareStatement(
-				"SELECT record_value, metadata, expires_at, version FROM phanes_store WHERE database_name = ? "
-						+ "AND table_name = ? AND record_key = ? AND (expires_at IS NULL OR expires_at > ?)");
-		this.list = this.connection
-			.prepareStatement("SELECT record_key FROM phanes_store WHERE database_name = ? AND table_name = ? "
-					+ "AND (expires_at IS NULL OR expires_at > ?) AND record_key GLOB ? "
-					+ "ORDER BY record_key LIMIT ?");
+		this.upsert = this.connection.prepareStatement(RecordStatements.UPSERT);
+		this.select = this.connection.prepareStatement(RecordStatements.SELECT);
+		this.list = this.connection.prepareStatement(RecordStatements.listSql("GLOB"));
 	}
 
 	Connection connection() {
 		return this.connection;
 	}
 
-	void write(String key, byte[] value) throws SQLException {
-		this.upsert.setString(1, this.database);
-		this.upsert.setString(2, Workload.TABLE);
-		this.upsert.setString(3, key);
-		this.upsert.setBytes(4, value);
-		this.upsert.executeUpdate();
+	@Override
+	public void write(String key, byte[] value) throws SQLException {
+		RecordStatements.upsert(this.upsert, this.database, key, value);
 	}
 
-	@Nullable Row read(String key) throws SQLException {
-		this.select.setString(1, this.database);
-		this.select.setString(2, Workload.TABLE);
-		this.select.setString(3, key);
-		this.select.setLong(4, System.currentTimeMillis());
-		try (ResultSet row = this.select.executeQuery()) {
-			if (!row.next()) {
-				return null;
-			}
-			long expiresAt = row.getLong(3);
-			Long expiry = row.wasNull() ? null : expiresAt;
-			return new Row(row.getBytes(1), row.getBytes(2), expiry, row.getLong(4));
-		}
+	@Override
+	public @Nullable Row read(String key) throws SQLException {
+		return RecordStatements.select(this.select, this.database, key);
 	}
 
-	/**
-	 * List keys with a prefix that has no GLOB wildcard in it (the workload's do not).
-	 */
-	List<String> list(String prefix, int limit) throws SQLException {
-		this.list.setString(1, this.database);
-		this.list.setString(2, Workload.TABLE);
-		this.list.setLong(3, System.currentTimeMillis());
-		this.list.setString(4, prefix + "*");
-		this.list.setInt(5, limit);
-		try (ResultSet rows = this.list.executeQuery()) {
-			List<String> keys = new ArrayList<>();
-			while (rows.next()) {
-				keys.add(rows.getString(1));
-			}
-			return keys;
-		}
+	@Override
+	public List<String> list(String prefix, int limit) throws SQLException {
+		return RecordStatements.list(this.list, this.database, prefix + "*", limit);
 	}
 
 	@Override

@@ -5,12 +5,16 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 
+import dev.phanes.store.Query;
+import dev.phanes.store.Record;
+
 /**
  * The data every benchmark works on: {@value #KEYS} keys of {@value #VALUE_BYTES}-byte
- * values, grouped by prefix in tens, and the cursors that pick the next key or prefix.
+ * values, grouped by prefix in tens, the {@link Record records} and {@link Query queries}
+ * the store side passes, and the cursors that pick the next key or prefix.
  * <p>
  * Keys are {@code key-00000} to {@code key-09999}; the prefix {@code key-0042} matches
- * exactly {@value #LIST_LIMIT} of them. All strings are built here, once, so the measured
+ * exactly {@value #LIST_LIMIT} of them. All inputs are built here, once, so the measured
  * code only indexes arrays. Not thread-safe: each benchmark state owns one.
  */
 final class Workload {
@@ -41,6 +45,10 @@ final class Workload {
 
 	private final byte[] value = new byte[VALUE_BYTES];
 
+	private final Record[] records = new Record[KEYS];
+
+	private final Query[] queries = new Query[KEYS / LIST_LIMIT];
+
 	private int nextKey;
 
 	private int nextPrefix;
@@ -53,6 +61,12 @@ final class Workload {
 			this.prefixes[i] = String.format("key-%04d", i);
 		}
 		Arrays.fill(this.value, (byte) 'v');
+		for (int i = 0; i < KEYS; i++) {
+			this.records[i] = Record.of(this.keys[i], this.value);
+		}
+		for (int i = 0; i < this.queries.length; i++) {
+			this.queries[i] = Query.prefix(this.prefixes[i]).withLimit(LIST_LIMIT);
+		}
 	}
 
 	String key(int index) {
@@ -61,6 +75,24 @@ final class Workload {
 
 	String prefix(int index) {
 		return this.prefixes[index];
+	}
+
+	/**
+	 * The record to write for a key: its value, no metadata, no expiry.
+	 * @param index the index of the key
+	 * @return the record
+	 */
+	Record record(int index) {
+		return this.records[index];
+	}
+
+	/**
+	 * The query for the first {@value #LIST_LIMIT} keys with a prefix.
+	 * @param index the index of the prefix
+	 * @return the query
+	 */
+	Query query(int index) {
+		return this.queries[index];
 	}
 
 	int prefixCount() {
