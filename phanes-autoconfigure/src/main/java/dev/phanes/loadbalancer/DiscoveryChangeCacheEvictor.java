@@ -1,8 +1,9 @@
 package dev.phanes.loadbalancer;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.cache.Cache;
-import org.springframework.cache.CacheManager;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheManager;
 import org.springframework.cloud.loadbalancer.core.CachingServiceInstanceListSupplier;
 import org.springframework.context.ApplicationListener;
 
@@ -14,21 +15,27 @@ import org.springframework.context.ApplicationListener;
  */
 public class DiscoveryChangeCacheEvictor implements ApplicationListener<HeartbeatEvent> {
 
-	private final CacheManager cacheManager;
+	private final ListableBeanFactory beanFactory;
 
 	/**
 	 * Create an evictor.
-	 * @param cacheManager the load balancer's cache manager
+	 * @param beanFactory where to find the load balancer's cache manager, if caching is
+	 * on (Spring Cloud LoadBalancer caches only with {@code spring-boot-cache} on the
+	 * class path, and registers its manager as no autowiring candidate, so that it never
+	 * competes with the application's own)
 	 */
-	public DiscoveryChangeCacheEvictor(CacheManager cacheManager) {
-		this.cacheManager = cacheManager;
+	public DiscoveryChangeCacheEvictor(ListableBeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
 	}
 
 	@Override
 	public void onApplicationEvent(HeartbeatEvent event) {
-		Cache cache = this.cacheManager.getCache(CachingServiceInstanceListSupplier.SERVICE_INSTANCE_CACHE_NAME);
-		if (cache != null) {
-			cache.clear();
+		for (LoadBalancerCacheManager manager : this.beanFactory.getBeansOfType(LoadBalancerCacheManager.class)
+			.values()) {
+			Cache cache = manager.getCache(CachingServiceInstanceListSupplier.SERVICE_INSTANCE_CACHE_NAME);
+			if (cache != null) {
+				cache.clear();
+			}
 		}
 	}
 

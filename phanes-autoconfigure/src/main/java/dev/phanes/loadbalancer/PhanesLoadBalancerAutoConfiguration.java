@@ -1,14 +1,13 @@
 package dev.phanes.loadbalancer;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
-import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheManager;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 
 /**
@@ -17,7 +16,7 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
  * balancer still wins), and clears the cached instance lists when discovery reports a
  * change.
  */
-@AutoConfiguration(afterName = "org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration")
+@AutoConfiguration
 @ConditionalOnClass(ReactorServiceInstanceLoadBalancer.class)
 @ConditionalOnProperty(name = { "phanes.loadbalancer.enabled", "spring.cloud.loadbalancer.enabled" },
 		matchIfMissing = true)
@@ -26,10 +25,9 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 public final class PhanesLoadBalancerAutoConfiguration {
 
 	@Bean
-	@ConditionalOnBean(LoadBalancerCacheManager.class)
 	@ConditionalOnMissingBean
-	DiscoveryChangeCacheEvictor discoveryChangeCacheEvictor(LoadBalancerCacheManager cacheManager) {
-		return new DiscoveryChangeCacheEvictor(cacheManager);
+	DiscoveryChangeCacheEvictor discoveryChangeCacheEvictor(ListableBeanFactory beanFactory) {
+		return new DiscoveryChangeCacheEvictor(beanFactory);
 	}
 
 }

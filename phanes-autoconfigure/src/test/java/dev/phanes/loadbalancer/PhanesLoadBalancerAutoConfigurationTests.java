@@ -1,13 +1,20 @@
 package dev.phanes.loadbalancer;
 
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
@@ -15,6 +22,7 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration;
 import org.springframework.cloud.loadbalancer.core.RandomLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
@@ -95,8 +103,85 @@ class PhanesLoadBalancerAutoConfigurationTests {
 	}
 
 	@Test
+	void aDiscoveryChangeReachesTheNextChoiceAtOnce() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(LoadBalancerCacheAutoConfiguration.class))
+			.withUserConfiguration(MutableDiscovery.class)
+			.withPropertyValues("spring.cloud.loadbalancer.cache.ttl=10m")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DiscoveryChangeCacheEvictor.class);
+				MutableDiscovery discovery = context.getBean(MutableDiscovery.class);
+				RandomHashedLoadBalancer balancer = (RandomHashedLoadBalancer) context
+					.getBean(LoadBalancerClientFactory.class)
+					.getInstance("live");
+				discovery.instances.set(List.of(instance(9001)));
+				assertThat(balancer.choose(new DefaultRequest<>()).block().getServer().getPort()).isEqualTo(9001);
+				discovery.instances.set(List.of(instance(9002)));
+				assertThat(balancer.choose(new DefaultRequest<>()).block().getServer().getPort())
+					.as("cached for the cache's ttl")
+					.isEqualTo(9001);
+				context.publishEvent(new HeartbeatEvent(this, "changed"));
+				assertThat(balancer.choose(new DefaultRequest<>()).block().getServer().getPort()).isEqualTo(9002);
+			});
+	}
+
+	private static ServiceInstance instance(int port) {
+		return new DefaultServiceInstance("live-" + port, "live", "127.0.0.1", port, false);
+	}
+
+	@Test
 	void defaultAvoidedStatusesAreGatewayFailures() {
 		assertThat(new PhanesLoadBalancerProperties().getAvoid().getStatuses()).isEqualTo(Set.of(502, 503, 504));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MutableDiscovery {
+
+		final AtomicReference<List<ServiceInstance>> instances = new AtomicReference<>(List.of());
+
+		@Bean
+		ReactiveDiscoveryClient liveDiscoveryClient() {
+			return new ReactiveDiscoveryClient() {
+
+				@Override
+				public String description() {
+					return "test";
+				}
+
+				@Override
+				public Flux<ServiceInstance> getInstances(String serviceId) {
+					return Flux.defer(() -> Flux.fromIterable(MutableDiscovery.this.instances.get()));
+				}
+
+				@Override
+				public Flux<String> getServices() {
+					return Flux.just("live");
+				}
+
+			};
+		}
+
+		@Bean
+		DiscoveryClient liveBlockingDiscoveryClient() {
+			return new DiscoveryClient() {
+
+				@Override
+				public String description() {
+					return "test";
+				}
+
+				@Override
+				public List<ServiceInstance> getInstances(String serviceId) {
+					return MutableDiscovery.this.instances.get();
+				}
+
+				@Override
+				public List<String> getServices() {
+					return List.of("live");
+				}
+
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
