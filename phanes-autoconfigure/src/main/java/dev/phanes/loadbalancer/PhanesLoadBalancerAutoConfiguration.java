@@ -1,12 +1,18 @@
 package dev.phanes.loadbalancer;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 
@@ -23,6 +29,21 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 @EnableConfigurationProperties(PhanesLoadBalancerProperties.class)
 @LoadBalancerClients(defaultConfiguration = RandomHashedLoadBalancerConfiguration.class)
 public final class PhanesLoadBalancerAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
+	static class WebClientTimeoutConfiguration {
+
+		@Bean
+		static LoadBalancedWebClientTimeout loadBalancedWebClientTimeout(ApplicationContext context,
+				Environment environment) {
+			Duration timeout = Binder.get(environment)
+				.bind("phanes.loadbalancer.response-timeout", Duration.class)
+				.orElse(PhanesLoadBalancerProperties.DEFAULT_RESPONSE_TIMEOUT);
+			return new LoadBalancedWebClientTimeout(context, timeout);
+		}
+
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

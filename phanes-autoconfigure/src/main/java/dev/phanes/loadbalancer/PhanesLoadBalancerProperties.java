@@ -16,10 +16,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class PhanesLoadBalancerProperties {
 
 	/**
+	 * Default of {@code phanes.loadbalancer.response-timeout}.
+	 */
+	public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
 	 * Whether to make the random-hashed balancer the default of every load-balancer
 	 * client.
 	 */
 	private boolean enabled = true;
+
+	/**
+	 * Longest wait for the response of one attempt of a request through a
+	 * {@code @LoadBalanced} WebClient; an attempt that takes longer is retried on another
+	 * instance. 0 waits forever.
+	 */
+	private Duration responseTimeout = Duration.ofSeconds(10);
 
 	private final Hash hash = new Hash();
 
@@ -31,6 +43,14 @@ public class PhanesLoadBalancerProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public Duration getResponseTimeout() {
+		return this.responseTimeout;
+	}
+
+	public void setResponseTimeout(Duration responseTimeout) {
+		this.responseTimeout = responseTimeout;
 	}
 
 	public Hash getHash() {

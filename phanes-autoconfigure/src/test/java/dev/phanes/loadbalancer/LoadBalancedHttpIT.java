@@ -48,6 +48,12 @@ class LoadBalancedHttpIT {
 		DisposableServer a = server("a", healthyA, HttpStatus.OK);
 		DisposableServer b = server("b", healthyB, HttpStatus.OK);
 		DisposableServer busy = server("busy", unavailable, HttpStatus.SERVICE_UNAVAILABLE);
+		DisposableServer hung = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> Mono.never())
+			.bindNow();
+		servers.add(hung);
 		DisposableServer dead = server("dead", new AtomicInteger(), HttpStatus.OK);
 		int deadPort = dead.port();
 		dead.disposeNow();
@@ -57,7 +63,10 @@ class LoadBalancedHttpIT {
 					simple + "inventory[1].uri=http://127.0.0.1:" + b.port(),
 					simple + "inventory[2].uri=http://127.0.0.1:" + deadPort,
 					simple + "flaky[0].uri=http://127.0.0.1:" + a.port(),
-					simple + "flaky[1].uri=http://127.0.0.1:" + busy.port(), "phanes.loadbalancer.avoid.duration=0s")
+					simple + "flaky[1].uri=http://127.0.0.1:" + busy.port(),
+					simple + "slow[0].uri=http://127.0.0.1:" + a.port(),
+					simple + "slow[1].uri=http://127.0.0.1:" + hung.port(),
+					"phanes.loadbalancer.response-timeout=300ms", "phanes.loadbalancer.avoid.duration=0s")
 			.run();
 	}
 
@@ -113,6 +122,19 @@ class LoadBalancedHttpIT {
 			assertThat(body).isEqualTo("a");
 		}
 		assertThat(unavailable.get()).as("the busy instance was tried and its 503 hidden").isGreaterThan(before);
+	}
+
+	@Test
+	void anInstanceThatNeverAnswersTimesOutAndIsRetriedElsewhere() {
+		WebClient client = context.getBean(WebClient.Builder.class).build();
+		for (int i = 0; i < 20; i++) {
+			String body = client.get()
+				.uri("http://slow/hello")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			assertThat(body).isEqualTo("a");
+		}
 	}
 
 	@Test
