@@ -12,8 +12,10 @@ import org.springframework.core.env.MapPropertySource;
  * Turns on Spring Cloud LoadBalancer's retries with Phanes' defaults, at the lowest
  * precedence so any setting of the application wins: retry idempotent requests once more
  * on up to two other instances on connection errors and on 502, 503 and 504, with a short
- * backoff, and never on the same instance. Without it WebClient does not retry at all.
- * Does nothing when {@code phanes.loadbalancer.enabled=false}.
+ * backoff, and never on the same instance (without it WebClient does not retry at all);
+ * and record {@code loadbalancer.requests.*} meters without the request path, which would
+ * give every URL a series of its own. Does nothing when
+ * {@code phanes.loadbalancer.enabled=false}.
  */
 public class LoadBalancerDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -36,6 +38,8 @@ public class LoadBalancerDefaultsEnvironmentPostProcessor implements Environment
 		defaults.put(retry + "backoff.enabled", "true");
 		defaults.put(retry + "backoff.min-backoff", "10ms");
 		defaults.put(retry + "backoff.max-backoff", "200ms");
+		defaults.put("spring.cloud.loadbalancer.stats.micrometer.enabled", "true");
+		defaults.put("spring.cloud.loadbalancer.stats.include-path", "false");
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
 	}
 

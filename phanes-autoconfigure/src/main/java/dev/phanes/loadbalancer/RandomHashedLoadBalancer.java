@@ -19,7 +19,9 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.ResponseData;
 import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * go-micro's selector for Spring Cloud LoadBalancer: a request with a hash key goes to
@@ -37,7 +39,9 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 public class RandomHashedLoadBalancer
 		implements ReactorServiceInstanceLoadBalancer, LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
-	private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+	private final SingletonSupplier<ServiceInstanceListSupplier> supplier;
+
+	private volatile HashedInstances hashed = new HashedInstances(List.of(), new long[0]);
 
 	private final String serviceId;
 
@@ -62,7 +66,8 @@ public class RandomHashedLoadBalancer
 	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
 			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random,
 			Set<Integer> failureStatuses) {
-		this.suppliers = suppliers;
+		this.supplier = SingletonSupplier
+			.of(() -> suppliers.getIfAvailable(() -> new NoopServiceInstanceListSupplier()));
 		this.serviceId = serviceId;
 		this.keyResolver = keyResolver;
 		this.avoided = avoided;
@@ -73,10 +78,15 @@ public class RandomHashedLoadBalancer
 	@Override
 	@SuppressWarnings("rawtypes")
 	public Mono<Response<ServiceInstance>> choose(Request request) {
-		ServiceInstanceListSupplier supplier = this.suppliers
-			.getIfAvailable(() -> new NoopServiceInstanceListSupplier());
+		ServiceInstanceListSupplier supplier = this.supplier.obtain();
 		String key = this.keyResolver.resolve(request);
-		return supplier.get(request).next().map((instances) -> choose(instances, key));
+		return supplier.get(request).next().map((instances) -> {
+			Response<ServiceInstance> response = choose(instances, key);
+			if (response.hasServer() && supplier instanceof SelectedInstanceCallback callback) {
+				callback.selectedServiceInstance(response.getServer());
+			}
+			return response;
+		});
 	}
 
 	/**
@@ -90,8 +100,22 @@ public class RandomHashedLoadBalancer
 			return new EmptyResponse();
 		}
 		List<ServiceInstance> candidates = this.avoided.isEmpty() ? instances : withoutAvoided(instances);
-		int index = (key != null) ? RendezvousHash.choose(key, candidates) : this.random.nextInt(candidates.size());
+		int index = (key != null) ? RendezvousHash.choose(RendezvousHash.keyHash(key), hashes(candidates))
+				: this.random.nextInt(candidates.size());
 		return new DefaultResponse(candidates.get(index));
+	}
+
+	/**
+	 * The hashes of an instance list's identities, kept while the supplier hands out the
+	 * same list (its cache does until discovery changes).
+	 */
+	private long[] hashes(List<ServiceInstance> instances) {
+		HashedInstances current = this.hashed;
+		if (current.instances != instances) {
+			current = new HashedInstances(instances, RendezvousHash.instanceHashes(instances));
+			this.hashed = current;
+		}
+		return current.hashes;
 	}
 
 	/**
@@ -119,6 +143,10 @@ public class RandomHashedLoadBalancer
 		}
 		// With every instance avoided, trying one beats failing without a try.
 		return healthy.isEmpty() ? instances : healthy;
+	}
+
+	private record HashedInstances(List<ServiceInstance> instances, long[] hashes) {
+
 	}
 
 	@Override

@@ -30,17 +30,50 @@ public final class RendezvousHash {
 	 * @return the index of the winning instance
 	 */
 	public static int choose(String key, List<ServiceInstance> instances) {
-		long keyHash = hash(key, FNV_OFFSET);
+		return choose(keyHash(key), instanceHashes(instances));
+	}
+
+	/**
+	 * Choose the instance a key belongs to, from hashes computed beforehand: an instance
+	 * list's hashes can be kept as long as the list.
+	 * @param keyHash the {@link #keyHash(String) hash of the key}
+	 * @param instanceHashes the {@link #instanceHashes(List) hashes of the candidates},
+	 * not empty
+	 * @return the index of the winning instance
+	 */
+	public static int choose(long keyHash, long[] instanceHashes) {
 		int best = 0;
 		long bestScore = Long.MIN_VALUE;
-		for (int i = 0; i < instances.size(); i++) {
-			long score = mix(hash(identity(instances.get(i)), keyHash));
-			if (score > bestScore || (score == bestScore && i < best)) {
+		for (int i = 0; i < instanceHashes.length; i++) {
+			long score = mix(keyHash ^ instanceHashes[i]);
+			if (score > bestScore) {
 				best = i;
 				bestScore = score;
 			}
 		}
 		return best;
+	}
+
+	/**
+	 * Hash a key.
+	 * @param key the key
+	 * @return its hash
+	 */
+	public static long keyHash(String key) {
+		return mix(hash(key, FNV_OFFSET));
+	}
+
+	/**
+	 * Hash the identities of instances, in order.
+	 * @param instances the instances
+	 * @return their hashes
+	 */
+	public static long[] instanceHashes(List<ServiceInstance> instances) {
+		long[] hashes = new long[instances.size()];
+		for (int i = 0; i < hashes.length; i++) {
+			hashes[i] = hash(identity(instances.get(i)), FNV_OFFSET);
+		}
+		return hashes;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.phanes.loadbalancer;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +31,8 @@ public class RequestDataHashKeyResolver implements HashKeyResolver {
 	 */
 	public RequestDataHashKeyResolver(@Nullable String header, @Nullable String cookie,
 			@Nullable String queryParameter) {
-		this.header = header;
+		// HttpHeaders lowercases a name on each lookup unless it is lowercase already.
+		this.header = (header != null) ? header.toLowerCase(Locale.ROOT) : null;
 		this.cookie = cookie;
 		this.queryParameter = queryParameter;
 	}

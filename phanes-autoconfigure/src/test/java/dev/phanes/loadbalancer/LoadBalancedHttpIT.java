@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,14 @@ class LoadBalancedHttpIT {
 		assertThat(failures).isZero();
 		assertThat(healthyA.get()).isPositive();
 		assertThat(healthyB.get()).isPositive();
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		Timer success = meters.get("loadbalancer.requests.success")
+			.tag("serviceId", "inventory")
+			.timers()
+			.iterator()
+			.next();
+		assertThat(success.getId().getTag("uri")).as("no raw path in tags").doesNotContain("/hello");
+		assertThat(meters.get("loadbalancer.requests.failed").tag("serviceId", "inventory").timers()).isNotEmpty();
 	}
 
 	@Test
@@ -166,6 +177,11 @@ class LoadBalancedHttpIT {
 			"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
 			"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
 	static class ClientApplication {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
 
 		@Bean
 		@LoadBalanced

@@ -23,6 +23,8 @@ class LoadBalancerDefaultsEnvironmentPostProcessorTests {
 			.isEqualTo("2");
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.retryable-status-codes"))
 			.isEqualTo("502,503,504");
+		assertThat(environment.getProperty("spring.cloud.loadbalancer.stats.micrometer.enabled")).isEqualTo("true");
+		assertThat(environment.getProperty("spring.cloud.loadbalancer.stats.include-path")).isEqualTo("false");
 	}
 
 	@Test
