@@ -4,24 +4,31 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns the JSON results of a JMH run into the markdown table of
+ * Turns the JSON results of a JMH run into the markdown tables of
  * {@code docs/benchmarks.md}: each Phanes figure beside its baseline, their ratio and the
  * goal.
  * <p>
  * Run
  * {@code java -cp phanes-benchmarks/target/benchmarks.jar dev.phanes.benchmarks.Ratios
- * target/jmh.json} to print the table, or add {@code docs/benchmarks.md} to replace the
- * table between the {@value #BEGIN} and {@value #END} markers of that file. Pairs are
- * found by name: {@code phanesWrite} goes with {@code baselineWrite} of the same class.
+ * target/jmh.json} to print the tables, or add {@code docs/benchmarks.md} to replace them
+ * in that file: the store table between the {@value #BEGIN} and {@value #END} markers,
+ * the load-balancer tables between the {@value #LOAD_BALANCER_BEGIN} and
+ * {@value #LOAD_BALANCER_END} markers. A table is written only if the run has its
+ * benchmarks, so the store suite and {@link LoadBalancerBenchmark} can be run apart.
+ * Store pairs are found by name: {@code phanesWrite} goes with {@code baselineWrite} of
+ * the same class.
  */
 public final class Ratios {
 
@@ -35,16 +42,30 @@ public final class Ratios {
 	 */
 	public static final String END = "<!-- ratios:end -->";
 
+	/**
+	 * Marker before the generated load-balancer tables in a markdown file.
+	 */
+	public static final String LOAD_BALANCER_BEGIN = "<!-- lb-ratios:begin -->";
+
+	/**
+	 * Marker after the generated load-balancer tables in a markdown file.
+	 */
+	public static final String LOAD_BALANCER_END = "<!-- lb-ratios:end -->";
+
 	private static final List<Backend> BACKENDS = List.of(new Backend("memory", MemoryStoreBenchmark.class, 0.8),
 			new Backend("file", FileStoreBenchmark.class, 0.8), new Backend("jpa", JpaStoreBenchmark.class, 0.7));
 
 	private static final List<String> OPERATIONS = List.of("Write", "Read", "List");
 
+	private static final List<String> BALANCERS = List.of("phanesKeyless", "phanesKeyed", "roundRobin", "random");
+
+	private static final String ALLOCATION = "gc.alloc.rate.norm";
+
 	private Ratios() {
 	}
 
 	/**
-	 * Print the table of a JMH JSON result file, or write it into a markdown file.
+	 * Print the tables of a JMH JSON result file, or write them into a markdown file.
 	 * @param args the JSON file, then optionally the markdown file to update
 	 * @throws IOException if a file cannot be read or written
 	 */
@@ -55,12 +76,26 @@ public final class Ratios {
 		}
 		JsonNode results = JsonMapper.builder().build().readTree(Path.of(args[0]));
 		String table = table(results);
+		String loadBalancerTable = loadBalancerTable(results);
+		if (table.isEmpty() && loadBalancerTable.isEmpty()) {
+			System.err.println("No store or load-balancer benchmark in " + args[0]);
+			System.exit(1);
+		}
 		if (args.length == 1) {
 			System.out.print(table);
+			System.out.print((!table.isEmpty() && !loadBalancerTable.isEmpty()) ? "\n" : "");
+			System.out.print(loadBalancerTable);
 			return;
 		}
 		Path markdown = Path.of(args[1]);
-		Files.writeString(markdown, replaceBetweenMarkers(Files.readString(markdown), table), StandardCharsets.UTF_8);
+		String text = Files.readString(markdown);
+		if (!table.isEmpty()) {
+			text = replaceBetweenMarkers(text, BEGIN, END, table);
+		}
+		if (!loadBalancerTable.isEmpty()) {
+			text = replaceBetweenMarkers(text, LOAD_BALANCER_BEGIN, LOAD_BALANCER_END, loadBalancerTable);
+		}
+		Files.writeString(markdown, text, StandardCharsets.UTF_8);
 		System.out.println("Updated " + markdown);
 	}
 
@@ -69,9 +104,8 @@ public final class Ratios {
 		for (JsonNode result : results) {
 			byName.put(result.get("benchmark").asString(), result);
 		}
-		StringBuilder table = new StringBuilder();
-		table.append("| Benchmark | Phanes (ops/s) | Baseline (ops/s) | Ratio | Goal |\n");
-		table.append("|---|--:|--:|--:|---|\n");
+		StringBuilder rows = new StringBuilder();
+		JsonNode first = null;
 		for (Backend backend : BACKENDS) {
 			for (String operation : OPERATIONS) {
 				JsonNode phanes = byName.get(backend.type().getName() + ".phanes" + operation);
@@ -79,31 +113,116 @@ public final class Ratios {
 				if (phanes == null || baseline == null) {
 					continue;
 				}
+				first = (first != null) ? first : phanes;
 				double ratio = score(phanes) / score(baseline);
-				table.append(String.format(Locale.ROOT, "| %s %s | %s | %s | %.2f× | ≥ %.1f× %s |%n", backend.name(),
+				rows.append(String.format(Locale.ROOT, "| %s %s | %s | %s | %.2f× | ≥ %.1f× %s |%n", backend.name(),
 						operation.toLowerCase(Locale.ROOT), figure(phanes), figure(baseline), ratio, backend.goal(),
 						(ratio >= backend.goal()) ? "met" : "**missed**"));
 			}
 		}
-		if (!byName.isEmpty()) {
-			JsonNode first = byName.values().iterator().next();
-			table.append(String.format(Locale.ROOT,
-					"%nJMH %s, JDK %s (%s), %s thread(s), %s fork(s), warm-up %s × %s, measurement %s × %s; "
-							+ "± is the 99.9%% confidence interval JMH reports.%n",
-					text(first, "jmhVersion"), text(first, "jdkVersion"), text(first, "vmName"), text(first, "threads"),
-					text(first, "forks"), text(first, "warmupIterations"), text(first, "warmupTime"),
-					text(first, "measurementIterations"), text(first, "measurementTime")));
+		if (first == null) {
+			return "";
 		}
-		return table.toString();
+		return "| Benchmark | Phanes (ops/s) | Baseline (ops/s) | Ratio | Goal |\n" + "|---|--:|--:|--:|---|\n" + rows
+				+ settings(first);
 	}
 
-	static String replaceBetweenMarkers(String markdown, String table) {
-		int begin = markdown.indexOf(BEGIN);
-		int end = markdown.indexOf(END);
-		if (begin < 0 || end < begin) {
-			throw new IllegalArgumentException("The markdown file has no " + BEGIN + " ... " + END + " section");
+	/**
+	 * The tables of {@link LoadBalancerBenchmark}: throughput of the four balancers per
+	 * instance count with each Phanes variant's ratio to round robin (the goal is at
+	 * least 1×), then the bytes each choice allocates, which {@code -prof gc} measures
+	 * (the goal is no more than round robin).
+	 * @param results the JMH results
+	 * @return the markdown, empty if the run has no load-balancer benchmark
+	 */
+	static String loadBalancerTable(JsonNode results) {
+		Map<String, Map<String, JsonNode>> byInstances = new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
+		String prefix = LoadBalancerBenchmark.class.getName() + ".";
+		for (JsonNode result : results) {
+			String name = result.get("benchmark").asString();
+			JsonNode instances = result.path("params").get("instances");
+			if (name.startsWith(prefix) && instances != null) {
+				byInstances.computeIfAbsent(instances.asString(), (key) -> new LinkedHashMap<>())
+					.put(name.substring(prefix.length()), result);
+			}
 		}
-		return markdown.substring(0, begin + BEGIN.length()) + "\n" + table + markdown.substring(end);
+		StringBuilder speed = new StringBuilder();
+		StringBuilder allocation = new StringBuilder();
+		JsonNode first = null;
+		for (Map.Entry<String, Map<String, JsonNode>> entry : byInstances.entrySet()) {
+			Map<String, JsonNode> byBalancer = entry.getValue();
+			if (!byBalancer.keySet().containsAll(BALANCERS)) {
+				continue;
+			}
+			first = (first != null) ? first : byBalancer.get(BALANCERS.get(0));
+			JsonNode roundRobin = byBalancer.get("roundRobin");
+			speed.append("| ").append(entry.getKey());
+			for (String balancer : BALANCERS) {
+				speed.append(" | ").append(figure(byBalancer.get(balancer)));
+			}
+			for (String balancer : BALANCERS.subList(0, 2)) {
+				double ratio = score(byBalancer.get(balancer)) / score(roundRobin);
+				speed.append(String.format(Locale.ROOT, " | %.2f× %s", ratio, (ratio >= 1) ? "met" : "**missed**"));
+			}
+			speed.append(" |\n");
+			allocation.append("| ").append(entry.getKey());
+			for (String balancer : BALANCERS) {
+				allocation.append(" | ").append(bytes(byBalancer.get(balancer)));
+			}
+			Long roundRobinBytes = allocated(roundRobin);
+			for (String balancer : BALANCERS.subList(0, 2)) {
+				Long phanesBytes = allocated(byBalancer.get(balancer));
+				allocation.append(" | ")
+					.append((phanesBytes == null || roundRobinBytes == null) ? "–"
+							: (phanesBytes <= roundRobinBytes) ? "met" : "**missed**");
+			}
+			allocation.append(" |\n");
+		}
+		if (first == null) {
+			return "";
+		}
+		return "| Instances | Phanes keyless (ops/s) | Phanes keyed (ops/s) | RoundRobin (ops/s) | Random (ops/s) "
+				+ "| Keyless ÷ RoundRobin (goal ≥ 1×) | Keyed ÷ RoundRobin (goal ≥ 1×) |\n"
+				+ "|--:|--:|--:|--:|--:|--:|--:|\n" + speed + "\n"
+				+ "| Instances | Phanes keyless (B/op) | Phanes keyed (B/op) | RoundRobin (B/op) | Random (B/op) "
+				+ "| Keyless ≤ RoundRobin | Keyed ≤ RoundRobin |\n" + "|--:|--:|--:|--:|--:|---|---|\n" + allocation
+				+ settings(first).stripTrailing()
+				+ " B/op is JMH's `gc.alloc.rate.norm` (`-prof gc`), rounded to whole bytes.\n";
+	}
+
+	static String replaceBetweenMarkers(String markdown, String begin, String end, String table) {
+		int from = markdown.indexOf(begin);
+		int to = markdown.indexOf(end);
+		if (from < 0 || to < from) {
+			throw new IllegalArgumentException("The markdown file has no " + begin + " ... " + end + " section");
+		}
+		return markdown.substring(0, from + begin.length()) + "\n" + table + markdown.substring(to);
+	}
+
+	private static String settings(JsonNode result) {
+		return String.format(Locale.ROOT,
+				"%nJMH %s, JDK %s (%s), %s thread(s), %s fork(s), warm-up %s × %s, measurement %s × %s; "
+						+ "± is the 99.9%% confidence interval JMH reports.%n",
+				text(result, "jmhVersion"), text(result, "jdkVersion"), text(result, "vmName"), text(result, "threads"),
+				text(result, "forks"), text(result, "warmupIterations"), text(result, "warmupTime"),
+				text(result, "measurementIterations"), text(result, "measurementTime"));
+	}
+
+	/**
+	 * Bytes allocated per operation, rounded, if the run used the GC profiler.
+	 */
+	private static @Nullable Long allocated(JsonNode result) {
+		for (Map.Entry<String, JsonNode> metric : result.path("secondaryMetrics").properties()) {
+			if (metric.getKey().endsWith(ALLOCATION)) {
+				return Math.round(metric.getValue().get("score").doubleValue());
+			}
+		}
+		return null;
+	}
+
+	private static String bytes(JsonNode result) {
+		Long bytes = allocated(result);
+		return (bytes != null) ? String.format(Locale.ROOT, "%,d", bytes) : "–";
 	}
 
 	private static double score(JsonNode result) {
