@@ -67,11 +67,12 @@ public class AvoidedInstances {
 	}
 
 	/**
-	 * How many instances are avoided or waiting to be let back.
+	 * How many instances are avoided now.
 	 * @return the count
 	 */
 	public int size() {
-		return this.until.size();
+		long now = this.clock.millis();
+		return (int) this.until.values().stream().filter((until) -> until > now).count();
 	}
 
 }

@@ -2,7 +2,10 @@ package dev.phanes.loadbalancer;
 
 import java.time.Duration;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -41,6 +44,18 @@ public final class PhanesLoadBalancerAutoConfiguration {
 				.bind("phanes.loadbalancer.response-timeout", Duration.class)
 				.orElse(PhanesLoadBalancerProperties.DEFAULT_RESPONSE_TIMEOUT);
 			return new LoadBalancedWebClientTimeout(context, timeout);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(LoadBalancerMetrics.class)
+		MicrometerLoadBalancerMetrics phanesLoadBalancerMetrics(ObjectProvider<MeterRegistry> registry) {
+			return new MicrometerLoadBalancerMetrics(registry);
 		}
 
 	}

@@ -17,6 +17,7 @@ import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.ResponseData;
+import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
 import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
@@ -53,6 +54,8 @@ public class RandomHashedLoadBalancer
 
 	private final Set<Integer> failureStatuses;
 
+	private final LoadBalancerMetrics metrics;
+
 	/**
 	 * Create a balancer.
 	 * @param suppliers the client's instance list supplier
@@ -66,6 +69,23 @@ public class RandomHashedLoadBalancer
 	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
 			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random,
 			Set<Integer> failureStatuses) {
+		this(suppliers, serviceId, keyResolver, avoided, random, failureStatuses, LoadBalancerMetrics.NONE);
+	}
+
+	/**
+	 * Create a balancer that reports retries and avoided instances.
+	 * @param suppliers the client's instance list supplier
+	 * @param serviceId the service balanced
+	 * @param keyResolver finds the hash key of a request
+	 * @param avoided the instances to avoid
+	 * @param random the random source of keyless choices; it must be safe to call from
+	 * several threads
+	 * @param failureStatuses the HTTP statuses that count as a failure of the instance
+	 * @param metrics where retries and avoided instances are reported
+	 */
+	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
+			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random, Set<Integer> failureStatuses,
+			LoadBalancerMetrics metrics) {
 		this.supplier = SingletonSupplier
 			.of(() -> suppliers.getIfAvailable(() -> new NoopServiceInstanceListSupplier()));
 		this.serviceId = serviceId;
@@ -73,6 +93,8 @@ public class RandomHashedLoadBalancer
 		this.avoided = avoided;
 		this.random = random;
 		this.failureStatuses = Set.copyOf(failureStatuses);
+		this.metrics = metrics;
+		metrics.watch(serviceId, avoided);
 	}
 
 	@Override
@@ -161,7 +183,10 @@ public class RandomHashedLoadBalancer
 
 	@Override
 	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
-		// Nothing to do before the call.
+		if (request.getContext() instanceof RetryableRequestContext context
+				&& context.getPreviousServiceInstance() != null) {
+			this.metrics.retried(this.serviceId);
+		}
 	}
 
 	@Override
@@ -172,6 +197,7 @@ public class RandomHashedLoadBalancer
 		}
 		if (completionContext.status() == CompletionContext.Status.FAILED || isFailureStatus(completionContext)) {
 			this.avoided.avoid(response.getServer());
+			this.metrics.avoided(this.serviceId, response.getServer());
 		}
 	}
 

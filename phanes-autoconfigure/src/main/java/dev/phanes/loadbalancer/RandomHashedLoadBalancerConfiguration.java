@@ -26,7 +26,7 @@ public class RandomHashedLoadBalancerConfiguration {
 	@ConditionalOnMissingBean(ReactorLoadBalancer.class)
 	ReactorLoadBalancer<ServiceInstance> randomHashedLoadBalancer(Environment environment,
 			LoadBalancerClientFactory clients, PhanesLoadBalancerProperties properties,
-			ObjectProvider<HashKeyResolver> keyResolver) {
+			ObjectProvider<HashKeyResolver> keyResolver, ObjectProvider<LoadBalancerMetrics> metrics) {
 		String serviceId = LoadBalancerClientFactory.getName(environment);
 		PhanesLoadBalancerProperties.Hash hash = properties.getHash();
 		HashKeyResolver keys = keyResolver.getIfAvailable(
@@ -35,7 +35,8 @@ public class RandomHashedLoadBalancerConfiguration {
 		Set<Integer> failures = properties.getAvoid().getDuration().isZero() ? Set.of()
 				: properties.getAvoid().getStatuses();
 		return new RandomHashedLoadBalancer(clients.getLazyProvider(serviceId, ServiceInstanceListSupplier.class),
-				serviceId, keys, avoided, new ThreadLocalRandomGenerator(), failures);
+				serviceId, keys, avoided, new ThreadLocalRandomGenerator(), failures,
+				metrics.getIfAvailable(() -> LoadBalancerMetrics.NONE));
 	}
 
 }

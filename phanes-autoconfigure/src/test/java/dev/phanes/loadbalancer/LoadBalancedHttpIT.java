@@ -103,6 +103,11 @@ class LoadBalancedHttpIT {
 			.next();
 		assertThat(success.getId().getTag("uri")).as("no raw path in tags").doesNotContain("/hello");
 		assertThat(meters.get("loadbalancer.requests.failed").tag("serviceId", "inventory").timers()).isNotEmpty();
+		assertThat(meters.get("phanes.loadbalancer.retries").tag("service", "inventory").counter().count())
+			.isPositive();
+		assertThat(meters.get("phanes.loadbalancer.avoided").tag("service", "inventory").counter().count())
+			.isPositive();
+		assertThat(meters.get("phanes.loadbalancer.avoided.instances").tag("service", "inventory").gauge()).isNotNull();
 	}
 
 	@Test

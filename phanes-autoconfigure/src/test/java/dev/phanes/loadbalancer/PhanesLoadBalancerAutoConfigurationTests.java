@@ -129,6 +129,15 @@ class PhanesLoadBalancerAutoConfigurationTests {
 	}
 
 	@Test
+	void worksWithoutMicrometer() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("io.micrometer.core")).run((context) -> {
+			assertThat(context).doesNotHaveBean(LoadBalancerMetrics.class);
+			assertThat(context.getBean(LoadBalancerClientFactory.class).getInstance("inventory"))
+				.isInstanceOf(RandomHashedLoadBalancer.class);
+		});
+	}
+
+	@Test
 	void defaultAvoidedStatusesAreGatewayFailures() {
 		assertThat(new PhanesLoadBalancerProperties().getAvoid().getStatuses()).isEqualTo(Set.of(502, 503, 504));
 	}

@@ -134,7 +134,9 @@ class RandomHashedLoadBalancerTests {
 			assertThat(balancer.choose(instances, null).getServer()).isNotSameAs(instances.get(0));
 			assertThat(balancer.choose(instances, "k" + i).getServer()).isNotSameAs(instances.get(0));
 		}
+		assertThat(this.avoided.size()).isEqualTo(1);
 		this.clock.advance(Duration.ofSeconds(30));
+		assertThat(this.avoided.size()).isZero();
 		assertThat(this.avoided.isAvoided(instances.get(0))).isFalse();
 		assertThat(this.avoided.isEmpty()).isTrue();
 	}
