@@ -24,6 +24,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.TestSocketUtils;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -32,11 +35,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Drives the notes service over real HTTP, with the embedded store.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "phanes.store.max-value-size=16KB")
+@SpringBootTest(webEnvironment = WebEnvironment.DEFINED_PORT, properties = "phanes.store.max-value-size=16KB")
 class SampleApplicationTests {
 
 	@LocalServerPort
 	private int port;
+
+	/**
+	 * A free port chosen before start, so the peer list of application.yml
+	 * ({@code http://127.0.0.1:${server.port}}) names this instance, as it does when the
+	 * app runs.
+	 */
+	@DynamicPropertySource
+	static void fixedFreePort(DynamicPropertyRegistry registry) {
+		int port = TestSocketUtils.findAvailableTcpPort();
+		registry.add("server.port", () -> port);
+	}
 
 	@Autowired
 	private StoreCallThreads storeCallThreads;
@@ -169,6 +183,30 @@ class SampleApplicationTests {
 			.expectStatus()
 			.isNotFound();
 		this.client.get().uri("/notes/never-created-00000000").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void readsANoteFromAPeerByServiceNameThroughTheLoadBalancer() {
+		Note note = create("Shared", "with peers");
+		Note fromPeer = this.client.get()
+			.uri("/peer/notes/{id}", note.id())
+			.header("X-User-Id", "alice")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Note.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(fromPeer).isEqualTo(note);
+		this.client.get().uri("/peer/notes/{id}", "no-such-note-00000000").exchange().expectStatus().isNotFound();
+		String metrics = this.client.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(metrics).contains("loadbalancer_requests_success_seconds_count{")
+			.contains("serviceId=\"phanes-sample\"");
 	}
 
 	@Test
