@@ -7,7 +7,7 @@ import java.util.random.RandomGenerator;
  * The default random source of keyless choices: each thread's own
  * {@link ThreadLocalRandom}, so concurrent choices share no state.
  */
-final class ThreadLocalRandomGenerator implements RandomGenerator {
+public final class ThreadLocalRandomGenerator implements RandomGenerator {
 
 	@Override
 	public long nextLong() {

@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 
 import dev.phanes.loadbalancer.AvoidedInstances;
 import dev.phanes.loadbalancer.HashKeyResolver;
 import dev.phanes.loadbalancer.RandomHashedLoadBalancer;
 import dev.phanes.loadbalancer.RequestDataHashKeyResolver;
+import dev.phanes.loadbalancer.ThreadLocalRandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -228,25 +228,6 @@ public class LoadBalancerBenchmark {
 		@Override
 		public Flux<List<ServiceInstance>> get() {
 			return this.instances;
-		}
-
-	}
-
-	/**
-	 * The random source Phanes' auto-configuration gives a balancer (its
-	 * {@code ThreadLocalRandomGenerator} is package-private): each thread's own
-	 * {@link ThreadLocalRandom}.
-	 */
-	private static final class ThreadLocalRandomGenerator implements RandomGenerator {
-
-		@Override
-		public long nextLong() {
-			return ThreadLocalRandom.current().nextLong();
-		}
-
-		@Override
-		public int nextInt(int bound) {
-			return ThreadLocalRandom.current().nextInt(bound);
 		}
 
 	}
