@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
-import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.orm.jpa.JpaTransactionManager;
 
 /**
  * Auto-configuration of the Phanes {@link Store}: the backend chosen by
@@ -140,13 +140,10 @@ public final class StoreAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(Store.class)
 		Store jpaStore(StoreProperties properties, ObjectProvider<EntityManagerFactory> entityManagerFactory,
-				ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<DataSource> dataSource,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<DataSource> dataSource, ObjectProvider<ObservationRegistry> observationRegistry) {
 			EntityManagerFactory factory = entityManagerFactory.getIfAvailable();
-			PlatformTransactionManager transactions = transactionManager.getIfAvailable();
-			if (factory == null || transactions == null) {
-				throw new StoreBackendUnavailableException("jpa",
-						"an EntityManagerFactory and a transaction manager, and none is configured",
+			if (factory == null) {
+				throw new StoreBackendUnavailableException("jpa", "an EntityManagerFactory, and none is configured",
 						"set spring.datasource.url (e.g. jdbc:postgresql://localhost:26257/app?sslmode=disable) "
 								+ "and add the dependency org.postgresql:postgresql");
 			}
@@ -157,8 +154,11 @@ public final class StoreAutoConfiguration {
 			JpaStore.Settings settings = new JpaStore.Settings(jpa.getIsolation().level(),
 					jpa.getRetry().getMaxAttempts(), jpa.getRetry().getInitialBackoff(),
 					jpa.getRetry().getMaxBackoff());
-			return scoped(new JpaStore(factory, transactions, settings, options(properties, observationRegistry)),
-					properties);
+			// A transaction manager of its own: the application's may be another kind
+			// (Kafka, JDBC), and the store's transactions are JPA transactions on this
+			// unit.
+			return scoped(new JpaStore(factory, new JpaTransactionManager(factory), settings,
+					options(properties, observationRegistry)), properties);
 		}
 
 	}

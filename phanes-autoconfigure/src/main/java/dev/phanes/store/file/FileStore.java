@@ -369,10 +369,14 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 		}
 
 		void close() throws SQLException {
-			for (PreparedStatement statement : this.statements.values()) {
-				statement.close();
+			try {
+				for (PreparedStatement statement : this.statements.values()) {
+					statement.close();
+				}
 			}
-			this.connection.close();
+			finally {
+				this.connection.close();
+			}
 		}
 
 	}
@@ -415,13 +419,34 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 				}
 				connection.setAutoCommit(false);
 				this.writer = new Session(connection);
-				for (int i = 0; i < READERS; i++) {
-					this.readers.add(new Session(open()));
-				}
+				openReaders();
 			}
 			catch (SQLException | IOException ex) {
 				throw new StoreAccessException("Cannot open store file " + this.path + ": " + ex.getMessage()
 						+ " (check phanes.store.file.path and that no other process holds the file)", ex);
+			}
+		}
+
+		private void openReaders() throws SQLException {
+			try {
+				for (int i = 0; i < READERS; i++) {
+					this.readers.add(new Session(open()));
+				}
+			}
+			catch (SQLException ex) {
+				// Close what was opened before the failure; the store never opens.
+				List<Session> opened = new ArrayList<>();
+				this.readers.drainTo(opened);
+				opened.add(this.writer);
+				for (Session session : opened) {
+					try {
+						session.close();
+					}
+					catch (SQLException closing) {
+						ex.addSuppressed(closing);
+					}
+				}
+				throw ex;
 			}
 		}
 
@@ -447,6 +472,11 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 					RuntimeException failure = failure(ex);
 					rollback(failure);
 					throw failure;
+				}
+				catch (Error ex) {
+					// Never leave a half-done transaction for the next write to commit.
+					rollback(ex);
+					throw ex;
 				}
 			}
 			finally {
@@ -483,7 +513,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 			}
 		}
 
-		private void rollback(RuntimeException failure) {
+		private void rollback(Throwable failure) {
 			try {
 				this.writer.connection.rollback();
 			}
@@ -500,15 +530,19 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 		}
 
 		private void release(Session session) {
-			if (!this.closed) {
-				this.readers.add(session);
-				return;
-			}
-			try {
-				session.close();
-			}
-			catch (SQLException ex) {
-				throw failure(ex);
+			this.readers.add(session);
+			if (this.closed) {
+				// close() may have drained the pool before this session came back.
+				List<Session> late = new ArrayList<>();
+				this.readers.drainTo(late);
+				for (Session each : late) {
+					try {
+						each.close();
+					}
+					catch (SQLException ex) {
+						throw failure(ex);
+					}
+				}
 			}
 		}
 

@@ -1,5 +1,6 @@
 package dev.phanes.store.jpa;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import dev.phanes.store.StoreException;
 import dev.phanes.store.StoreOptions;
 import dev.phanes.store.VersionConflictException;
 import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
+import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -275,15 +277,48 @@ public class JpaStore extends AbstractStore {
 
 		private final Settings settings;
 
+		private final EntityManagerFactory entityManagerFactory;
+
+		private final boolean singleStatementWrites;
+
 		private final AtomicLong retries = new AtomicLong();
 
 		Engine(EntityManagerFactory entityManagerFactory, PlatformTransactionManager transactionManager,
 				Settings settings) {
+			this.entityManagerFactory = entityManagerFactory;
 			this.entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
 			this.repository = new JpaRepositoryFactory(this.entityManager).getRepository(StoreRecordRepository.class);
 			this.transactions = new TransactionTemplate(transactionManager);
 			this.transactions.setIsolationLevel(settings.isolation());
 			this.settings = settings;
+			this.singleStatementWrites = settings.isolation() == TransactionDefinition.ISOLATION_DEFAULT
+					&& autoCommits(entityManagerFactory);
+		}
+
+		/**
+		 * Whether the pool hands out connections in auto-commit mode, so a statement run
+		 * outside a transaction is committed as it executes. When it cannot tell, the
+		 * store runs every write in a transaction of its own.
+		 */
+		private static boolean autoCommits(EntityManagerFactory entityManagerFactory) {
+			if (!(entityManagerFactory instanceof EntityManagerFactoryInfo info) || info.getDataSource() == null) {
+				return false;
+			}
+			try (Connection connection = info.getDataSource().getConnection()) {
+				return connection.getAutoCommit();
+			}
+			catch (SQLException ex) {
+				return false;
+			}
+		}
+
+		/**
+		 * Whether the calling thread is in a JPA transaction on this store's persistence
+		 * unit, which the store joins. A transaction of another resource (a Kafka or a
+		 * plain JDBC transaction manager) is not joined.
+		 */
+		private boolean inCallersTransaction() {
+			return TransactionSynchronizationManager.hasResource(this.entityManagerFactory);
 		}
 
 		/**
@@ -291,7 +326,7 @@ public class JpaStore extends AbstractStore {
 		 * one they become a {@link StoreAccessException}.
 		 */
 		<T> T read(Supplier<T> work) {
-			if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			if (inCallersTransaction()) {
 				return work.get();
 			}
 			try {
@@ -306,12 +341,13 @@ public class JpaStore extends AbstractStore {
 		}
 
 		/**
-		 * Run one write statement: at the database's isolation it runs on its own,
-		 * committed as it executes, in one round trip; at another isolation in a
-		 * transaction of that level; in the caller's transaction, as part of it.
+		 * Run one write statement: at the database's isolation, with an auto-committing
+		 * pool, it runs on its own, committed as it executes, in one round trip;
+		 * otherwise in a transaction of the configured level; in the caller's
+		 * transaction, as part of it.
 		 */
 		<T> T writing(Supplier<T> work) {
-			return run(work, this.settings.isolation() != TransactionDefinition.ISOLATION_DEFAULT);
+			return run(work, !this.singleStatementWrites);
 		}
 
 		<T> T inTransaction(Supplier<T> work) {
@@ -319,7 +355,7 @@ public class JpaStore extends AbstractStore {
 		}
 
 		private <T> T run(Supplier<T> work, boolean transaction) {
-			if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			if (inCallersTransaction()) {
 				return work.get();
 			}
 			for (int attempt = 1;; attempt++) {

@@ -30,6 +30,18 @@ class JpaStoreSchemaIT {
 	}
 
 	@Test
+	void writesAreCommittedWhenThePoolDoesNotAutoCommit(EmbeddedPostgresExtension.Server server) {
+		try (ConfigurableApplicationContext context = JpaTestApplication.run(server,
+				"spring.datasource.hikari.auto-commit=false")) {
+			context.getBean(Store.class).table("manualcommit").write(Record.of("k", "kept"));
+		}
+		try (ConfigurableApplicationContext context = JpaTestApplication.run(server)) {
+			assertThat(context.getBean(Store.class).table("manualcommit").read("k"))
+				.hasValueSatisfying((record) -> assertThat(record.valueAsString()).isEqualTo("kept"));
+		}
+	}
+
+	@Test
 	void validateModeFailsStartUpWhenTheTableIsMissing(EmbeddedPostgresExtension.Server server) {
 		// template1 exists on every server and has no phanes_store; validate mode only
 		// reads.
