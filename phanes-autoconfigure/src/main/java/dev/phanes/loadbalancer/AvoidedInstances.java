@@ -34,7 +34,20 @@ public class AvoidedInstances {
 	 * @param instance the instance that failed
 	 */
 	public void avoid(ServiceInstance instance) {
-		this.until.put(RendezvousHash.identity(instance), this.clock.millis() + this.duration.toMillis());
+		if (!isEnabled()) {
+			return;
+		}
+		long now = this.clock.millis();
+		forgetExpired(now);
+		this.until.put(RendezvousHash.identity(instance), now + this.duration.toMillis());
+	}
+
+	/**
+	 * Whether failed instances are avoided at all: not with a duration of 0.
+	 * @return whether avoidance is on
+	 */
+	public boolean isEnabled() {
+		return !this.duration.isZero() && !this.duration.isNegative();
 	}
 
 	/**
@@ -63,7 +76,16 @@ public class AvoidedInstances {
 	 * @return whether the set is empty
 	 */
 	public boolean isEmpty() {
+		if (this.until.isEmpty()) {
+			return true;
+		}
+		// An instance that left discovery is never checked again: forget it here.
+		forgetExpired(this.clock.millis());
 		return this.until.isEmpty();
+	}
+
+	private void forgetExpired(long now) {
+		this.until.values().removeIf((until) -> until <= now);
 	}
 
 	/**

@@ -6,23 +6,19 @@ import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.boot.env.DefaultPropertiesPropertySource;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Turns on Spring Cloud LoadBalancer's retries with Phanes' defaults, at the lowest
- * precedence so any setting of the application wins: retry idempotent requests once more
- * on up to two other instances on connection errors and on 502, 503 and 504, with a short
- * backoff, and never on the same instance (without it WebClient does not retry at all);
- * and record {@code loadbalancer.requests.*} meters without the request path, which would
- * give every URL a series of its own. Does nothing when
- * {@code phanes.loadbalancer.enabled=false}.
+ * precedence (merged into Boot's {@code defaultProperties}, keeping any the application
+ * set there) so any setting of the application wins: retry GET requests on up to two
+ * other instances on connection errors and on 502, 503 and 504, with a short backoff, and
+ * never on the same instance (without it WebClient does not retry at all); and record
+ * {@code loadbalancer.requests.*} meters without the request path, which would give every
+ * URL a series of its own. Does nothing when {@code phanes.loadbalancer.enabled=false}.
  */
 public class LoadBalancerDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
-
-	/**
-	 * Name of the property source holding the defaults.
-	 */
-	public static final String PROPERTY_SOURCE_NAME = "phanesLoadBalancerDefaults";
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -40,7 +36,15 @@ public class LoadBalancerDefaultsEnvironmentPostProcessor implements Environment
 		defaults.put(retry + "backoff.max-backoff", "200ms");
 		defaults.put("spring.cloud.loadbalancer.stats.micrometer.enabled", "true");
 		defaults.put("spring.cloud.loadbalancer.stats.include-path", "false");
-		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
+		// Boot moves "defaultProperties" to the very end after post-processing, so a
+		// source
+		// added last would still outrank them: merge into them, keeping the
+		// application's.
+		PropertySource<?> existing = environment.getPropertySources().get(DefaultPropertiesPropertySource.NAME);
+		if (existing != null) {
+			defaults.keySet().removeIf((name) -> existing.containsProperty(name));
+		}
+		DefaultPropertiesPropertySource.addOrMerge(defaults, environment.getPropertySources());
 	}
 
 }

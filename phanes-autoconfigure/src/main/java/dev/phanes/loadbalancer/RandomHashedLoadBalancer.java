@@ -195,7 +195,8 @@ public class RandomHashedLoadBalancer
 		if (response == null || !response.hasServer()) {
 			return;
 		}
-		if (completionContext.status() == CompletionContext.Status.FAILED || isFailureStatus(completionContext)) {
+		if (this.avoided.isEnabled() && (completionContext.status() == CompletionContext.Status.FAILED
+				|| isFailureStatus(completionContext))) {
 			this.avoided.avoid(response.getServer());
 			this.metrics.avoided(this.serviceId, response.getServer());
 		}

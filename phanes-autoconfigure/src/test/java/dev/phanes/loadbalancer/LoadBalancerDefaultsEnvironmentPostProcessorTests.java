@@ -1,8 +1,12 @@
 package dev.phanes.loadbalancer;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.DefaultPropertiesPropertySource;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,11 +41,22 @@ class LoadBalancerDefaultsEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void theApplicationsDefaultPropertiesWinToo() {
+		MockEnvironment environment = new MockEnvironment();
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(DefaultPropertiesPropertySource.NAME,
+					Map.of("spring.cloud.loadbalancer.retry.max-retries-on-next-service-instance", "7")));
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.max-retries-on-next-service-instance"))
+			.isEqualTo("7");
+		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("true");
+	}
+
+	@Test
 	void addsNothingWhenPhanesLoadBalancingIsDisabled() {
 		MockEnvironment environment = new MockEnvironment().withProperty("phanes.loadbalancer.enabled", "false");
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
-		assertThat(environment.getPropertySources()
-			.contains(LoadBalancerDefaultsEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+		assertThat(environment.getPropertySources().contains(DefaultPropertiesPropertySource.NAME)).isFalse();
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.enabled")).isNull();
 	}
 

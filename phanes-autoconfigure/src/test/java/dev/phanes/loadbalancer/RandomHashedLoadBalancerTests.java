@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +22,7 @@ import reactor.core.publisher.Flux;
 
 import dev.phanes.test.MutableClock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
@@ -170,6 +173,39 @@ class RandomHashedLoadBalancerTests {
 		assertThat(this.avoided.isAvoided(instances.get(0))).isTrue();
 		assertThat(this.avoided.isAvoided(instances.get(1))).isTrue();
 		assertThat(this.avoided.isAvoided(instances.get(2))).as("500 is not a configured failure").isFalse();
+	}
+
+	@Test
+	void countsAvoidedInstancesInMicrometer() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		MicrometerLoadBalancerMetrics metrics = new MicrometerLoadBalancerMetrics(
+				new StaticListableBeanFactory(Map.of("registry", registry)).getBeanProvider(MeterRegistry.class));
+		List<ServiceInstance> instances = instances(2);
+		RandomHashedLoadBalancer balancer = new RandomHashedLoadBalancer(
+				new FixedProvider(new FixedSupplier(instances)), "svc", (request) -> null, this.avoided,
+				new SplittableRandom(1), Set.of(503), metrics);
+		balancer.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED, new IllegalStateException("down"),
+				new DefaultRequest<>(), new DefaultResponse(instances.get(0))));
+		assertThat(registry.get("phanes.loadbalancer.avoided").tag("service", "svc").counter().count()).isEqualTo(1);
+		assertThat(registry.get("phanes.loadbalancer.avoided.instances").tag("service", "svc").gauge().value())
+			.isEqualTo(1);
+		this.clock.advance(Duration.ofSeconds(30));
+		assertThat(registry.get("phanes.loadbalancer.avoided.instances").gauge().value()).isZero();
+	}
+
+	@Test
+	void anInstanceThatLeftIsForgottenOnceItsTimeIsUp() {
+		this.avoided.avoid(instances(5).get(4));
+		this.clock.advance(Duration.ofSeconds(31));
+		assertThat(this.avoided.isEmpty()).isTrue();
+	}
+
+	@Test
+	void aZeroDurationAvoidsNothing() {
+		AvoidedInstances never = new AvoidedInstances(Duration.ZERO, this.clock);
+		never.avoid(instances(1).get(0));
+		assertThat(never.isEnabled()).isFalse();
+		assertThat(never.isEmpty()).isTrue();
 	}
 
 	@Test
