@@ -29,7 +29,12 @@ public class MemoryStore extends AbstractStore {
 
 	private final Map<Scope, Table> tables;
 
-	private final Table table;
+	/**
+	 * This view's table once it exists: a view of a table nobody wrote to creates
+	 * nothing, so views of arbitrary names do not grow the store. Tables are created and
+	 * never replaced in {@link #tables}, so caching one here is safe.
+	 */
+	private @Nullable Table table;
 
 	/**
 	 * Create an empty store with the default settings.
@@ -49,7 +54,6 @@ public class MemoryStore extends AbstractStore {
 	private MemoryStore(Scope scope, StoreOptions options, Map<Scope, Table> tables) {
 		super(scope, options);
 		this.tables = tables;
-		this.table = tables.computeIfAbsent(scope, (s) -> new Table());
 	}
 
 	@Override
@@ -64,7 +68,8 @@ public class MemoryStore extends AbstractStore {
 
 	@Override
 	protected @Nullable Record doRead(String key) {
-		Entry entry = this.table.entries.get(key);
+		Table table = existingTable();
+		Entry entry = (table != null) ? table.entries.get(key) : null;
 		return (entry != null && entry.isLive(this)) ? entry.record : null;
 	}
 
@@ -85,11 +90,12 @@ public class MemoryStore extends AbstractStore {
 	@Override
 	protected Record doWrite(Write write) {
 		byte[] value = write.value().clone();
-		Entry stored = this.table.entries.compute(write.key(), (key, current) -> {
+		Table table = createdTable();
+		Entry stored = table.entries.compute(write.key(), (key, current) -> {
 			long live = (current != null && current.isLive(this)) ? current.record.version() : 0;
 			long version = nextVersion(key, live, write.expectedVersion());
 			if (current == null) {
-				this.table.index.add(key);
+				table.index.add(key);
 			}
 			return new Entry(record(key, value, write.metadata(), write.expiresAt(), version), write.expiresAt());
 		});
@@ -99,11 +105,16 @@ public class MemoryStore extends AbstractStore {
 	@Override
 	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
 		boolean[] deleted = new boolean[1];
-		this.table.entries.compute(key, (k, current) -> {
+		Table table = existingTable();
+		if (table == null) {
+			checkVersion(key, 0, expectedVersion);
+			return false;
+		}
+		table.entries.compute(key, (k, current) -> {
 			long live = (current != null && current.isLive(now)) ? current.record.version() : 0;
 			checkVersion(k, live, expectedVersion);
 			if (current != null) {
-				this.table.index.remove(k);
+				table.index.remove(k);
 			}
 			deleted[0] = live > 0;
 			return null;
@@ -126,15 +137,18 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	private void scan(Query query, long now, BiConsumer<String, Entry> action) {
-		NavigableSet<String> keys = query.prefix().isEmpty() ? this.table.index
-				: this.table.index.tailSet(query.prefix(), true);
+		Table table = existingTable();
+		if (table == null) {
+			return;
+		}
+		NavigableSet<String> keys = query.prefix().isEmpty() ? table.index : table.index.tailSet(query.prefix(), true);
 		int skipped = 0;
 		int taken = 0;
 		for (String key : keys) {
 			if (!key.startsWith(query.prefix())) {
 				break;
 			}
-			Entry entry = this.table.entries.get(key);
+			Entry entry = table.entries.get(key);
 			if (entry == null || !entry.isLive(now) || !key.endsWith(query.suffix())) {
 				continue;
 			}
@@ -148,6 +162,32 @@ public class MemoryStore extends AbstractStore {
 				break;
 			}
 		}
+	}
+
+	/**
+	 * How many tables hold or held records, across every database.
+	 * @return the count
+	 */
+	public int tableCount() {
+		return this.tables.size();
+	}
+
+	private @Nullable Table existingTable() {
+		Table table = this.table;
+		if (table == null) {
+			table = this.tables.get(scope());
+			this.table = table;
+		}
+		return table;
+	}
+
+	private Table createdTable() {
+		Table table = existingTable();
+		if (table == null) {
+			table = this.tables.computeIfAbsent(scope(), (scope) -> new Table());
+			this.table = table;
+		}
+		return table;
 	}
 
 	private static int compareCodePoints(String a, String b) {

@@ -1,9 +1,28 @@
 package dev.phanes.store;
 
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The conformance suite on {@link MemoryStore}.
  */
 class MemoryStoreTests extends StoreConformanceTests {
+
+	@Test
+	void viewsOfTablesNobodyWroteCreateNothing() {
+		MemoryStore memory = new MemoryStore();
+		for (int i = 0; i < 1_000; i++) {
+			Store view = memory.table("t" + i);
+			assertThat(view.read("k")).isEmpty();
+			assertThat(view.list(Query.all())).isEmpty();
+			assertThat(view.delete("k")).isFalse();
+		}
+		assertThat(memory.tableCount()).isZero();
+		memory.table("written").write(Record.of("k", "v"));
+		assertThat(memory.tableCount()).isEqualTo(1);
+		assertThat(memory.table("written").read("k")).isPresent();
+	}
 
 	@Override
 	protected Store createStore(StoreOptions options) {
