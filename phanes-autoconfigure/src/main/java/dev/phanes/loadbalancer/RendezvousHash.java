@@ -24,16 +24,6 @@ public final class RendezvousHash {
 	}
 
 	/**
-	 * Choose the instance a key belongs to.
-	 * @param key the key
-	 * @param instances the candidates, not empty
-	 * @return the index of the winning instance
-	 */
-	public static int choose(String key, List<ServiceInstance> instances) {
-		return choose(keyHash(key), instanceHashes(instances));
-	}
-
-	/**
 	 * Choose the instance a key belongs to, from hashes computed beforehand: an instance
 	 * list's hashes can be kept as long as the list.
 	 * @param keyHash the {@link #keyHash(String) hash of the key}

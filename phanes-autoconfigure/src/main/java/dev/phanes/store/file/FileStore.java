@@ -120,8 +120,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 		long now = now();
 		List<Record> records = this.engine.read((session) -> {
 			PreparedStatement statement = session.prepare(READ);
-			bindScope(statement);
-			statement.setString(3, key);
+			bindScope(statement, 1, key);
 			statement.setLong(4, now);
 			return records(statement);
 		});
@@ -189,8 +188,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
 		return this.engine.write((session) -> {
 			PreparedStatement statement = session.prepare(DELETE);
-			bindScope(statement);
-			statement.setString(3, key);
+			bindScope(statement, 1, key);
 			long live = 0;
 			try (ResultSet row = statement.executeQuery()) {
 				if (row.next() && isLive(nullableLong(row, 1), now)) {
@@ -215,8 +213,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 
 	private long liveVersion(Session session, String key, long now) throws SQLException {
 		PreparedStatement statement = session.prepare(LIVE_VERSION);
-		bindScope(statement);
-		statement.setString(3, key);
+		bindScope(statement, 1, key);
 		statement.setLong(4, now);
 		try (ResultSet row = statement.executeQuery()) {
 			return row.next() ? row.getLong(1) : 0;
