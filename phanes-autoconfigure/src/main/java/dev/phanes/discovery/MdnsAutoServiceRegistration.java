@@ -1,0 +1,106 @@
+package dev.phanes.discovery;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.client.serviceregistry.AbstractAutoServiceRegistration;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Registers the application over mDNS when its web server has started, and says goodbye
+ * when shutdown begins: {@link #goodbyeOnShutdown()} is a lifecycle stopped before the
+ * web server's graceful drain, so peers stop choosing this instance while in-flight
+ * requests finish. (Spring Cloud's base class deregisters in {@code @PreDestroy}, after
+ * the drain; that later call finds nothing left to do.)
+ */
+public class MdnsAutoServiceRegistration extends AbstractAutoServiceRegistration<MdnsRegistration> {
+
+	private final MdnsRegistration registration;
+
+	/**
+	 * Create the auto-registration.
+	 * @param context the application context
+	 * @param registry the mDNS registry
+	 * @param properties Spring Cloud's auto-registration properties
+	 * @param registration this application's registration
+	 */
+	public MdnsAutoServiceRegistration(ApplicationContext context, MdnsServiceRegistry registry,
+			AutoServiceRegistrationProperties properties, MdnsRegistration registration) {
+		super(context, registry, properties, List.of(), List.of());
+		this.registration = registration;
+	}
+
+	@Override
+	protected Object getConfiguration() {
+		return this.registration;
+	}
+
+	@Override
+	protected boolean isEnabled() {
+		return true;
+	}
+
+	@Override
+	protected MdnsRegistration getRegistration() {
+		return this.registration;
+	}
+
+	@Override
+	protected @Nullable MdnsRegistration getManagementRegistration() {
+		return null;
+	}
+
+	@Override
+	protected boolean shouldRegisterManagement() {
+		return false;
+	}
+
+	@Override
+	protected void register() {
+		this.registration.setPort(getPort().get());
+		super.register();
+	}
+
+	/**
+	 * Return the lifecycle that deregisters when shutdown begins.
+	 * @return a lifecycle stopped among the first
+	 */
+	public SmartLifecycle goodbyeOnShutdown() {
+		return new GoodbyeOnShutdown();
+	}
+
+	private final class GoodbyeOnShutdown implements SmartLifecycle {
+
+		private volatile boolean running;
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+			MdnsAutoServiceRegistration.this.stop();
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		/**
+		 * Stopped before the graceful shutdown of the web server (which stops in phase
+		 * {@code DEFAULT_PHASE - 1024}).
+		 */
+		@Override
+		public int getPhase() {
+			return SmartLifecycle.DEFAULT_PHASE;
+		}
+
+	}
+
+}

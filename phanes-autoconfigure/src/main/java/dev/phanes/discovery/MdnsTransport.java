@@ -1,0 +1,237 @@
+package dev.phanes.discovery;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.jmdns.JmDNS;
+import javax.jmdns.ServiceInfo;
+import javax.jmdns.impl.DNSCache;
+import javax.jmdns.impl.DNSOutgoing;
+import javax.jmdns.impl.DNSRecord;
+import javax.jmdns.impl.JmDNSImpl;
+import javax.jmdns.impl.ServiceInfoImpl;
+import javax.jmdns.impl.constants.DNSConstants;
+import javax.jmdns.impl.constants.DNSRecordClass;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * One JmDNS engine bound to one address, shared by the registry and the view. Besides
+ * what JmDNS does, it announces a registered service at once (JmDNS announces only after
+ * it has probed, about two seconds later) and says goodbye at once (JmDNS repeats the
+ * goodbye for two seconds while the caller waits).
+ */
+public final class MdnsTransport implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(MdnsTransport.class);
+
+	private final JmDNSImpl jmdns;
+
+	private final InetAddress address;
+
+	private final Duration closeTimeout;
+
+	private final AtomicLong announcements = new AtomicLong();
+
+	private final AtomicLong goodbyes = new AtomicLong();
+
+	private volatile boolean closed;
+
+	private MdnsTransport(JmDNSImpl jmdns, InetAddress address, Duration closeTimeout) {
+		this.jmdns = jmdns;
+		this.address = address;
+		this.closeTimeout = closeTimeout;
+	}
+
+	/**
+	 * Start a JmDNS engine on an address. Its host name is {@code phanes-} and a random
+	 * suffix, so that no reverse DNS lookup delays start-up and two engines on one host
+	 * do not claim the same name.
+	 * @param address the address of the interface to use
+	 * @param closeTimeout how long {@link #close()} waits for the engine
+	 * @return the transport
+	 * @throws IOException if the multicast socket cannot be opened
+	 */
+	public static MdnsTransport open(InetAddress address, Duration closeTimeout) throws IOException {
+		byte[] suffix = new byte[4];
+		ThreadLocalRandom.current().nextBytes(suffix);
+		String hostLabel = "phanes-" + HexFormat.of().formatHex(suffix);
+		InetAddress named = InetAddress.getByAddress(hostLabel, address.getAddress());
+		JmDNSImpl jmdns = (JmDNSImpl) JmDNS.create(named, hostLabel);
+		return new MdnsTransport(jmdns, address, closeTimeout);
+	}
+
+	/**
+	 * Return the TTL, in seconds, of the records this JVM's JmDNS publishes. JmDNS reads
+	 * it once per JVM from the {@code net.dns.ttl} system property.
+	 * @return the record TTL in seconds
+	 */
+	public static int recordTtlSeconds() {
+		return DNSConstants.DNS_TTL;
+	}
+
+	/**
+	 * Return the address multicast DNS is bound to.
+	 * @return the address
+	 */
+	public InetAddress address() {
+		return this.address;
+	}
+
+	/**
+	 * Return the network interface multicast DNS uses.
+	 * @return the interface, or {@code null} if JmDNS could not tell
+	 */
+	public NetworkInterface networkInterface() {
+		return this.jmdns.getLocalHost().getInterface();
+	}
+
+	/**
+	 * Return the host name the engine publishes its address under.
+	 * @return the host name, ending in {@code .local.}
+	 */
+	public String hostName() {
+		return this.jmdns.getLocalHost().getName();
+	}
+
+	/**
+	 * Return the engine.
+	 * @return the JmDNS engine
+	 */
+	public JmDNSImpl jmdns() {
+		return this.jmdns;
+	}
+
+	/**
+	 * Return the records the engine has heard of.
+	 * @return the cache
+	 */
+	public DNSCache cache() {
+		return this.jmdns.getCache();
+	}
+
+	/**
+	 * Return whether the engine is open and its socket usable.
+	 * @return whether it is open
+	 */
+	public boolean isOpen() {
+		MulticastSocket socket = this.jmdns.getSocket();
+		return !this.closed && !this.jmdns.isClosing() && !this.jmdns.isClosed() && socket != null
+				&& !socket.isClosed();
+	}
+
+	/**
+	 * Return how many announcements Phanes sent.
+	 * @return the count
+	 */
+	public long announcements() {
+		return this.announcements.get();
+	}
+
+	/**
+	 * Return how many goodbyes Phanes sent.
+	 * @return the count
+	 */
+	public long goodbyes() {
+		return this.goodbyes.get();
+	}
+
+	/**
+	 * Register a service and announce it at once.
+	 * @param info a service info not registered before
+	 * @throws IOException if the announcement cannot be sent
+	 * @throws IllegalStateException if its name is taken on the network (JmDNS would
+	 * rename it silently; it is unregistered instead)
+	 */
+	public void register(ServiceInfo info) throws IOException {
+		String name = info.getName();
+		this.jmdns.registerService(info);
+		if (!info.getName().equals(name)) {
+			this.jmdns.unregisterService(info);
+			throw new IllegalStateException("Instance name '" + name + "' of " + info.getType()
+					+ " is already in use on the network (JmDNS renamed it to '" + info.getName()
+					+ "'); set a unique phanes.discovery.mdns.instance-id");
+		}
+		send(info, DNSConstants.DNS_TTL);
+		this.announcements.incrementAndGet();
+	}
+
+	/**
+	 * Say goodbye for a service at once (records with TTL 0) and unregister it; JmDNS's
+	 * repeated goodbyes continue in the background.
+	 * @param info a registered service info
+	 */
+	public void unregister(ServiceInfo info) {
+		try {
+			send(info, 0);
+			this.goodbyes.incrementAndGet();
+		}
+		catch (IOException ex) {
+			logger.warn("Could not send the mDNS goodbye for " + info.getQualifiedName(), ex);
+		}
+		Thread thread = new Thread(() -> this.jmdns.unregisterService(info), "phanes-mdns-unregister");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void send(ServiceInfo info, int ttl) throws IOException {
+		DNSOutgoing out = new DNSOutgoing(DNSConstants.FLAGS_QR_RESPONSE | DNSConstants.FLAGS_AA);
+		for (DNSRecord record : ((ServiceInfoImpl) info).answers(DNSRecordClass.CLASS_IN, DNSRecordClass.UNIQUE, ttl,
+				this.jmdns.getLocalHost())) {
+			out.addAnswer(record, 0);
+		}
+		if (ttl > 0) {
+			for (DNSRecord record : this.jmdns.getLocalHost()
+				.answers(DNSRecordClass.CLASS_IN, DNSRecordClass.UNIQUE, ttl)) {
+				out.addAnswer(record, 0);
+			}
+		}
+		this.jmdns.send(out);
+	}
+
+	/**
+	 * Close the engine, waiting at most the close timeout; what JmDNS has not finished by
+	 * then (its repeated goodbyes) finishes in the background on a daemon thread.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		Thread closer = new Thread(this::closeEngine, "phanes-mdns-close");
+		closer.setDaemon(true);
+		closer.start();
+		try {
+			closer.join(this.closeTimeout.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (closer.isAlive()) {
+			logger.debug("mDNS engine on " + this.address.getHostAddress() + " is still closing; continuing");
+		}
+	}
+
+	private void closeEngine() {
+		try {
+			this.jmdns.close();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not close the mDNS engine cleanly", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "MdnsTransport[" + this.address.getHostAddress() + ", " + hostName() + "]";
+	}
+
+}
