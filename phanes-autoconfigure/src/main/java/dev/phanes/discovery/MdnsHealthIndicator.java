@@ -1,6 +1,7 @@
 package dev.phanes.discovery;
 
 import java.net.NetworkInterface;
+import java.util.List;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -32,7 +33,8 @@ public class MdnsHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		builder.status(this.transport.isOpen() ? "UP" : "DOWN");
+		List<String> conflicts = this.registry.conflicts().stream().map(MdnsRegistration::toString).toList();
+		builder.status((this.transport.isOpen() && conflicts.isEmpty()) ? "UP" : "DOWN");
 		NetworkInterface networkInterface = this.transport.networkInterface();
 		builder.withDetail("address", this.transport.address().getHostAddress())
 			.withDetail("interface", (networkInterface != null) ? networkInterface.getName() : "unknown")
@@ -41,7 +43,8 @@ public class MdnsHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("services", this.view.services().size())
 			.withDetail("instances", this.view.instanceCount())
 			.withDetail("ignored", this.view.ignoredCount())
-			.withDetail("registered", this.registry.registeredNames());
+			.withDetail("registered", this.registry.registeredNames())
+			.withDetail("conflicts", conflicts);
 	}
 
 }

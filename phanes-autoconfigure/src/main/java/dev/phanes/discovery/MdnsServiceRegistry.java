@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import javax.jmdns.ServiceInfo;
 
@@ -32,6 +34,14 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 	 * Status of a registration taken off the network (by goodbye) but kept.
 	 */
 	public static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
+
+	/**
+	 * Status of a registration whose name another instance on the network claimed while
+	 * JmDNS was probing it; it is taken off the network.
+	 */
+	public static final String CONFLICT = "CONFLICT";
+
+	private static final long CONFLICT_CHECK_DELAY_MILLIS = 3000;
 
 	private static final Log logger = LogFactory.getLog(MdnsServiceRegistry.class);
 
@@ -74,8 +84,30 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 			ServiceInfo info = publish(registration);
 			this.registered.put(registration, info);
 			this.statuses.put(registration, UP);
+			checkNameLater(registration, info);
 		}
 		this.view.browse(registration.getServiceId());
+	}
+
+	/**
+	 * JmDNS probes a name after announcing it and renames the service silently if another
+	 * host answers for it; a renamed instance is not the one configured, so it is taken
+	 * off the network and reported.
+	 */
+	private void checkNameLater(MdnsRegistration registration, ServiceInfo info) {
+		CompletableFuture.delayedExecutor(CONFLICT_CHECK_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+			synchronized (this.registered) {
+				if (this.registered.get(registration) != info || info.getName().equals(registration.getInstanceId())) {
+					return;
+				}
+				logger.error(
+						"Instance id '" + registration.getInstanceId() + "' of service '" + registration.getServiceId()
+								+ "' is in use by another host; JmDNS renamed it to '" + info.getName()
+								+ "'. Taking it off the network: set a unique phanes.discovery.mdns.instance-id");
+				this.transport.unregister(info);
+				this.statuses.put(registration, CONFLICT);
+			}
+		});
 	}
 
 	private ServiceInfo publish(MdnsRegistration registration) {
@@ -130,7 +162,9 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 			}
 			if (UP.equals(normalized)) {
 				if (!UP.equals(this.statuses.get(registration))) {
-					this.registered.put(registration, publish(registration));
+					ServiceInfo info = publish(registration);
+					this.registered.put(registration, info);
+					checkNameLater(registration, info);
 				}
 				this.statuses.put(registration, UP);
 			}
@@ -152,6 +186,18 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 	@SuppressWarnings("unchecked")
 	public <T> T getStatus(MdnsRegistration registration) {
 		return (T) this.statuses.get(registration);
+	}
+
+	/**
+	 * Return the registrations taken off the network because their name was in use.
+	 * @return the registrations in conflict
+	 */
+	public List<MdnsRegistration> conflicts() {
+		return this.statuses.entrySet()
+			.stream()
+			.filter((entry) -> CONFLICT.equals(entry.getValue()))
+			.map(Map.Entry::getKey)
+			.toList();
 	}
 
 	/**

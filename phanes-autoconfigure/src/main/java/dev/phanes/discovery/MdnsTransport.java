@@ -12,15 +12,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceInfo;
 import javax.jmdns.impl.DNSCache;
+import javax.jmdns.impl.DNSEntry;
 import javax.jmdns.impl.DNSOutgoing;
 import javax.jmdns.impl.DNSRecord;
 import javax.jmdns.impl.JmDNSImpl;
 import javax.jmdns.impl.ServiceInfoImpl;
 import javax.jmdns.impl.constants.DNSConstants;
 import javax.jmdns.impl.constants.DNSRecordClass;
+import javax.jmdns.impl.constants.DNSRecordType;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One JmDNS engine bound to one address, shared by the registry and the view. Besides
@@ -152,6 +155,12 @@ public final class MdnsTransport implements AutoCloseable {
 	 */
 	public void register(ServiceInfo info) throws IOException {
 		String name = info.getName();
+		String owner = liveOwner(info);
+		if (owner != null) {
+			throw new IllegalStateException(
+					"Instance name '" + name + "' of " + info.getType() + " is already in use on the network (by "
+							+ owner + "); set a unique phanes.discovery.mdns.instance-id");
+		}
 		this.jmdns.registerService(info);
 		if (!info.getName().equals(name)) {
 			this.jmdns.unregisterService(info);
@@ -179,6 +188,24 @@ public final class MdnsTransport implements AutoCloseable {
 		Thread thread = new Thread(() -> this.jmdns.unregisterService(info), "phanes-mdns-unregister");
 		thread.setDaemon(true);
 		thread.start();
+	}
+
+	/**
+	 * Return who else holds a service name, from the records heard so far.
+	 */
+	private @Nullable String liveOwner(ServiceInfo info) {
+		long now = System.currentTimeMillis();
+		for (DNSEntry entry : cache().getDNSEntryList(info.getQualifiedName(), DNSRecordType.TYPE_SRV,
+				DNSRecordClass.CLASS_ANY)) {
+			if (entry instanceof DNSRecord record && !record.isExpired(now)
+					&& record.getTTL() > DNSConstants.RECORD_EXPIRY_DELAY) {
+				ServiceInfo holder = record.getServiceInfo();
+				if (!holder.getServer().equalsIgnoreCase(hostName())) {
+					return holder.getServer() + ":" + holder.getPort();
+				}
+			}
+		}
+		return null;
 	}
 
 	private void send(ServiceInfo info, int ttl) throws IOException {
