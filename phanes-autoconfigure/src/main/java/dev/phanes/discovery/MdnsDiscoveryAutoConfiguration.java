@@ -23,6 +23,7 @@ import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationConfiguration;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
@@ -39,7 +40,8 @@ import org.springframework.core.env.Environment;
  * {@code spring.cloud.discovery.enabled=false}; auto-registration alone by
  * {@code spring.cloud.service-registry.auto-registration.enabled=false}.
  */
-@AutoConfiguration(after = AutoServiceRegistrationAutoConfiguration.class)
+@AutoConfiguration(
+		after = { AutoServiceRegistrationAutoConfiguration.class, AutoServiceRegistrationConfiguration.class })
 @ConditionalOnClass({ JmDNS.class, HeartbeatEvent.class })
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnProperty(name = { "phanes.discovery.enabled", "phanes.discovery.mdns.enabled" }, matchIfMissing = true)

@@ -12,6 +12,7 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClient;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,7 +25,7 @@ class MdnsDiscoveryAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MdnsDiscoveryAutoConfiguration.class,
-				AutoServiceRegistrationAutoConfiguration.class))
+				AutoServiceRegistrationAutoConfiguration.class, AutoServiceRegistrationConfiguration.class))
 		.withPropertyValues("phanes.discovery.mdns.address=127.0.0.1", "spring.application.name=inventory");
 
 	@Test
