@@ -114,7 +114,8 @@ public class MdnsDiscoveryProperties {
 	private Duration closeTimeout = Duration.ofSeconds(1);
 
 	/**
-	 * Most services the local view keeps; more are ignored (and logged).
+	 * Most services heard on the network that the local view follows, and separately the
+	 * most services the application looks up; more are ignored (and logged).
 	 */
 	private int maxServices = 256;
 

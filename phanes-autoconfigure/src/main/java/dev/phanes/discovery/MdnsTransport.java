@@ -6,6 +6,16 @@ import java.net.MulticastSocket;
 import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,6 +24,7 @@ import javax.jmdns.ServiceInfo;
 import javax.jmdns.impl.DNSCache;
 import javax.jmdns.impl.DNSEntry;
 import javax.jmdns.impl.DNSOutgoing;
+import javax.jmdns.impl.DNSQuestion;
 import javax.jmdns.impl.DNSRecord;
 import javax.jmdns.impl.JmDNSImpl;
 import javax.jmdns.impl.ServiceInfoImpl;
@@ -25,6 +36,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.ClassUtils;
+
 /**
  * One JmDNS engine bound to one address, shared by the registry and the view. Besides
  * what JmDNS does, it announces a registered service at once (JmDNS announces only after
@@ -35,6 +48,15 @@ public final class MdnsTransport implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(MdnsTransport.class);
 
+	private static final long EARLY_ANNOUNCEMENT_INTERVAL_MILLIS = 500;
+
+	private static final int MAX_EARLY_ANNOUNCEMENTS = 12;
+
+	private static final long UNREGISTER_WAIT_MILLIS = DNSConstants.CLOSE_TIMEOUT + 1000;
+
+	private static final boolean LOGBACK_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
+			MdnsTransport.class.getClassLoader());
+
 	private final JmDNSImpl jmdns;
 
 	private final InetAddress address;
@@ -44,6 +66,16 @@ public final class MdnsTransport implements AutoCloseable {
 	private final AtomicLong announcements = new AtomicLong();
 
 	private final AtomicLong goodbyes = new AtomicLong();
+
+	private final ScheduledExecutorService announcer = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "phanes-mdns-announce");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Set<ServiceInfo> registered = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Thread> unregistering = new ConcurrentHashMap<>();
 
 	private volatile boolean closed;
 
@@ -68,6 +100,9 @@ public final class MdnsTransport implements AutoCloseable {
 		String hostLabel = "phanes-" + HexFormat.of().formatHex(suffix);
 		InetAddress named = InetAddress.getByAddress(hostLabel, address.getAddress());
 		JmDNSImpl jmdns = (JmDNSImpl) JmDNS.create(named, hostLabel);
+		if (LOGBACK_PRESENT) {
+			JmdnsLogThrottle.install();
+		}
 		return new MdnsTransport(jmdns, address, closeTimeout);
 	}
 
@@ -126,8 +161,8 @@ public final class MdnsTransport implements AutoCloseable {
 	 */
 	public boolean isOpen() {
 		MulticastSocket socket = this.jmdns.getSocket();
-		return !this.closed && !this.jmdns.isClosing() && !this.jmdns.isClosed() && socket != null
-				&& !socket.isClosed();
+		return !this.closed && !this.jmdns.isCanceling() && !this.jmdns.isCanceled() && !this.jmdns.isClosing()
+				&& !this.jmdns.isClosed() && socket != null && !socket.isClosed();
 	}
 
 	/**
@@ -155,6 +190,7 @@ public final class MdnsTransport implements AutoCloseable {
 	 */
 	public void register(ServiceInfo info) throws IOException {
 		String name = info.getName();
+		awaitUnregistration(info);
 		String owner = liveOwner(info);
 		if (owner != null) {
 			throw new IllegalStateException(
@@ -168,8 +204,10 @@ public final class MdnsTransport implements AutoCloseable {
 					+ " is already in use on the network (JmDNS renamed it to '" + info.getName()
 					+ "'); set a unique phanes.discovery.mdns.instance-id");
 		}
+		this.registered.add(info);
 		send(info, DNSConstants.DNS_TTL);
 		this.announcements.incrementAndGet();
+		announceUntilJmdnsDoes(info);
 	}
 
 	/**
@@ -178,6 +216,7 @@ public final class MdnsTransport implements AutoCloseable {
 	 * @param info a registered service info
 	 */
 	public void unregister(ServiceInfo info) {
+		this.registered.remove(info);
 		try {
 			send(info, 0);
 			this.goodbyes.incrementAndGet();
@@ -187,7 +226,42 @@ public final class MdnsTransport implements AutoCloseable {
 		}
 		Thread thread = new Thread(() -> this.jmdns.unregisterService(info), "phanes-mdns-unregister");
 		thread.setDaemon(true);
+		this.unregistering.put(info.getKey(), thread);
 		thread.start();
+	}
+
+	/**
+	 * Wait for JmDNS to finish unregistering a previous service of the same name: until
+	 * it has, JmDNS would rename a new one.
+	 */
+	private void awaitUnregistration(ServiceInfo info) {
+		Thread previous = this.unregistering.remove(info.getKey());
+		if (previous != null) {
+			try {
+				previous.join(UNREGISTER_WAIT_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * Ask the network at once for the PTR records of a name (a service type, or the
+	 * DNS-SD meta-query for types), rather than after JmDNS's first resolver delay.
+	 * Responders answer with the SRV, TXT and address records too.
+	 * @param name the fully qualified name to ask for
+	 */
+	public void query(String name) {
+		try {
+			DNSOutgoing out = new DNSOutgoing(DNSConstants.FLAGS_QR_QUERY);
+			out.addQuestion(DNSQuestion.newQuestion(name, DNSRecordType.TYPE_PTR, DNSRecordClass.CLASS_IN,
+					DNSRecordClass.NOT_UNIQUE));
+			this.jmdns.send(out);
+		}
+		catch (IOException ex) {
+			logger.debug("Could not send an mDNS query for " + name, ex);
+		}
 	}
 
 	/**
@@ -208,7 +282,44 @@ public final class MdnsTransport implements AutoCloseable {
 		return null;
 	}
 
+	/**
+	 * Repeat the announcement until JmDNS has announced the service itself. A JmDNS
+	 * engine that is not announced yet probes one second apart and answers no query for
+	 * about four seconds after it starts; without repeats, a peer that starts in that
+	 * time would not hear of this service until then.
+	 */
+	private void announceUntilJmdnsDoes(ServiceInfo info) {
+		AtomicInteger left = new AtomicInteger(MAX_EARLY_ANNOUNCEMENTS);
+		AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+		Runnable repeat = () -> {
+			if (this.closed || !this.registered.contains(info) || ((ServiceInfoImpl) info).isAnnounced()
+					|| left.decrementAndGet() < 0) {
+				ScheduledFuture<?> scheduled = task.get();
+				if (scheduled != null) {
+					scheduled.cancel(false);
+				}
+				return;
+			}
+			try {
+				send(info, DNSConstants.DNS_TTL);
+			}
+			catch (IOException ex) {
+				logger.debug("Could not repeat the announcement of " + info.getQualifiedName(), ex);
+			}
+		};
+		try {
+			task.set(this.announcer.scheduleWithFixedDelay(repeat, EARLY_ANNOUNCEMENT_INTERVAL_MILLIS,
+					EARLY_ANNOUNCEMENT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// closing
+		}
+	}
+
 	private void send(ServiceInfo info, int ttl) throws IOException {
+		// JmDNS writes a record's remaining TTL rounded down: one second more makes the
+		// announced TTL the configured one
+		ttl = (ttl > 0) ? ttl + 1 : 0;
 		DNSOutgoing out = new DNSOutgoing(DNSConstants.FLAGS_QR_RESPONSE | DNSConstants.FLAGS_AA);
 		for (DNSRecord record : ((ServiceInfoImpl) info).answers(DNSRecordClass.CLASS_IN, DNSRecordClass.UNIQUE, ttl,
 				this.jmdns.getLocalHost())) {
@@ -233,6 +344,7 @@ public final class MdnsTransport implements AutoCloseable {
 			return;
 		}
 		this.closed = true;
+		this.announcer.shutdownNow();
 		Thread closer = new Thread(this::closeEngine, "phanes-mdns-close");
 		closer.setDaemon(true);
 		closer.start();
@@ -244,6 +356,9 @@ public final class MdnsTransport implements AutoCloseable {
 		}
 		if (closer.isAlive()) {
 			logger.debug("mDNS engine on " + this.address.getHostAddress() + " is still closing; continuing");
+		}
+		if (LOGBACK_PRESENT) {
+			JmdnsLogThrottle.uninstall();
 		}
 	}
 

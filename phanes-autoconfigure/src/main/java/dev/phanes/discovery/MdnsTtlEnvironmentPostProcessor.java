@@ -34,10 +34,16 @@ public class MdnsTtlEnvironmentPostProcessor implements EnvironmentPostProcessor
 		System.setProperty(TTL_PROPERTY, Long.toString(ttlSeconds(ttl)));
 	}
 
+	/**
+	 * Smallest TTL: JmDNS announces a record with its remaining TTL rounded down (one
+	 * second less), and a record left with a TTL of one second reads as a goodbye.
+	 */
+	static final Duration MIN_TTL = Duration.ofSeconds(4);
+
 	static long ttlSeconds(Duration ttl) {
-		if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new IllegalArgumentException(
-					"phanes.discovery.mdns.ttl must be at least 1s (records carry whole seconds), was " + ttl);
+		if (ttl.compareTo(MIN_TTL) < 0) {
+			throw new IllegalArgumentException("phanes.discovery.mdns.ttl must be at least " + MIN_TTL.toSeconds()
+					+ "s (JmDNS announces records with one second less, and a TTL of 1 s marks a goodbye), was " + ttl);
 		}
 		return Math.min(ttl.toSeconds(), Integer.MAX_VALUE / 1000);
 	}

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.jmdns.ServiceEvent;
@@ -84,6 +85,10 @@ public final class MdnsView implements AutoCloseable {
 
 	private final ServiceListener serviceListener = new Wakeup();
 
+	private final AtomicInteger asked = new AtomicInteger();
+
+	private final AtomicInteger heard = new AtomicInteger();
+
 	private final AtomicLong added = new AtomicLong();
 
 	private final AtomicLong removed = new AtomicLong();
@@ -104,7 +109,8 @@ public final class MdnsView implements AutoCloseable {
 	 * @param domain the DNS-SD domain
 	 * @param sweepInterval how often to reconcile with the cache
 	 * @param firstLookupTimeout how long a first lookup of a service waits for answers
-	 * @param maxServices the most services kept
+	 * @param maxServices the most services followed of those heard on the network, and as
+	 * many of those the application asks for
 	 * @param maxInstances the most instances kept, over all services
 	 */
 	public MdnsView(MdnsTransport transport, String domain, Duration sweepInterval, Duration firstLookupTimeout,
@@ -130,6 +136,7 @@ public final class MdnsView implements AutoCloseable {
 	public void start() {
 		this.sweeper.start();
 		this.transport.jmdns().addServiceTypeListener(new TypeListener());
+		this.transport.query("_services._dns-sd._udp." + this.domain + ".");
 	}
 
 	/**
@@ -141,17 +148,23 @@ public final class MdnsView implements AutoCloseable {
 	}
 
 	/**
-	 * Browse a service, if not done yet.
+	 * Browse a service the application asks for, if not done yet. These have slots of
+	 * their own: a flood of service types heard on the network cannot use them up.
 	 * @param serviceId a valid service id
 	 * @return completes when the service has instances or the first lookup timeout has
 	 * passed since browsing started
 	 */
 	public CompletableFuture<Void> browse(String serviceId) {
+		return browse(serviceId, this.asked);
+	}
+
+	private CompletableFuture<Void> browse(String serviceId, AtomicInteger slots) {
 		CompletableFuture<Void> first = this.firstLookups.get(serviceId);
 		if (first != null) {
 			return first;
 		}
-		if (this.browsed.size() >= this.maxServices) {
+		if (slots.incrementAndGet() > this.maxServices) {
+			slots.decrementAndGet();
 			this.ignored.incrementAndGet();
 			logLimit("services", this.maxServices);
 			return CompletableFuture.completedFuture(null);
@@ -159,6 +172,7 @@ public final class MdnsView implements AutoCloseable {
 		CompletableFuture<Void> created = new CompletableFuture<>();
 		first = this.firstLookups.putIfAbsent(serviceId, created);
 		if (first != null) {
+			slots.decrementAndGet();
 			return first;
 		}
 		created.completeOnTimeout(null, this.firstLookupTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -166,6 +180,7 @@ public final class MdnsView implements AutoCloseable {
 		this.browsed.put(serviceId, type);
 		if (!this.closed) {
 			this.transport.jmdns().addServiceListener(type, this.serviceListener);
+			this.transport.query(type);
 		}
 		wake();
 		return created;
@@ -298,7 +313,7 @@ public final class MdnsView implements AutoCloseable {
 			String serviceId = service.getKey();
 			String type = service.getValue();
 			List<MdnsServiceInstance> instances = new ArrayList<>();
-			for (DNSEntry entry : cache.getDNSEntryList(type, DNSRecordType.TYPE_PTR, DNSRecordClass.CLASS_ANY)) {
+			for (DNSEntry entry : cache.getDNSEntryList(type, DNSRecordType.TYPE_PTR, DNSRecordClass.CLASS_IN)) {
 				DNSRecord pointer = live(entry, now);
 				if (pointer == null) {
 					continue;
@@ -311,8 +326,10 @@ public final class MdnsView implements AutoCloseable {
 				String name = pointer.getServiceInfo().getName();
 				MdnsServiceInstance instance = read(cache, serviceId, type, name, now);
 				if (instance == null) {
-					pending = true;
-					requestResolution(type, name, now);
+					if (!saidGoodbye(cache, name + "." + type)) {
+						pending = true;
+						requestResolution(type, name, now);
+					}
 				}
 				else if (instances.stream().noneMatch((known) -> known.instanceId().equals(instance.instanceId()))) {
 					instances.add(instance);
@@ -334,7 +351,7 @@ public final class MdnsView implements AutoCloseable {
 
 	private @Nullable MdnsServiceInstance read(DNSCache cache, String serviceId, String type, String name, long now) {
 		String qualified = name + "." + type;
-		DNSRecord service = liveOne(cache.getDNSEntryList(qualified, DNSRecordType.TYPE_SRV, DNSRecordClass.CLASS_ANY),
+		DNSRecord service = liveOne(cache.getDNSEntryList(qualified, DNSRecordType.TYPE_SRV, DNSRecordClass.CLASS_IN),
 				now);
 		if (service == null) {
 			return null;
@@ -346,29 +363,46 @@ public final class MdnsView implements AutoCloseable {
 		}
 		Map<String, String> metadata = new LinkedHashMap<>();
 		boolean secure = false;
-		DNSRecord text = liveOne(cache.getDNSEntryList(qualified, DNSRecordType.TYPE_TXT, DNSRecordClass.CLASS_ANY),
+		DNSRecord text = liveOne(cache.getDNSEntryList(qualified, DNSRecordType.TYPE_TXT, DNSRecordClass.CLASS_IN),
 				now);
-		if (text != null) {
-			ServiceInfo textInfo = text.getServiceInfo();
-			Enumeration<String> keys = textInfo.getPropertyNames();
-			while (keys.hasMoreElements()) {
-				String key = keys.nextElement();
-				String value = textInfo.getPropertyString(key);
-				if (DnsSd.SECURE_KEY.equalsIgnoreCase(key)) {
-					secure = Boolean.parseBoolean(value);
-				}
-				else if (value != null) {
-					metadata.put(key, value);
-				}
+		if (text == null) {
+			// DNS-SD publishes a TXT record with every service: without it, whether to
+			// call
+			// over HTTPS is not known yet
+			return null;
+		}
+		ServiceInfo textInfo = text.getServiceInfo();
+		Enumeration<String> keys = textInfo.getPropertyNames();
+		while (keys.hasMoreElements()) {
+			String key = keys.nextElement();
+			String value = textInfo.getPropertyString(key);
+			if (DnsSd.SECURE_KEY.equalsIgnoreCase(key)) {
+				secure = Boolean.parseBoolean(value);
+			}
+			else if (value != null) {
+				metadata.put(key, value);
 			}
 		}
 		return new MdnsServiceInstance(serviceId, name, address, serviceInfo.getPort(), secure, metadata);
 	}
 
+	/**
+	 * Return whether an instance's SRV record received a goodbye: a PTR still heard for
+	 * it (a peer answering while it unregisters) does not make it pending again.
+	 */
+	private static boolean saidGoodbye(DNSCache cache, String qualified) {
+		for (DNSEntry entry : cache.getDNSEntryList(qualified, DNSRecordType.TYPE_SRV, DNSRecordClass.CLASS_IN)) {
+			if (entry instanceof DNSRecord record && record.getTTL() <= DNSConstants.RECORD_EXPIRY_DELAY) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private @Nullable String address(DNSCache cache, String server, long now) {
 		DNSRecord newest = null;
 		for (DNSRecordType type : new DNSRecordType[] { DNSRecordType.TYPE_A, DNSRecordType.TYPE_AAAA }) {
-			for (DNSEntry entry : cache.getDNSEntryList(server, type, DNSRecordClass.CLASS_ANY)) {
+			for (DNSEntry entry : cache.getDNSEntryList(server, type, DNSRecordClass.CLASS_IN)) {
 				DNSRecord record = live(entry, now);
 				if (record != null && (newest == null || record.getCreated() > newest.getCreated())) {
 					newest = record;
@@ -394,13 +428,13 @@ public final class MdnsView implements AutoCloseable {
 	}
 
 	/**
-	 * Return a record if it still counts: not expired, and not marked by a goodbye or a
-	 * cache flush (JmDNS then keeps it for {@value DNSConstants#RECORD_EXPIRY_DELAY} more
-	 * second, with that TTL).
+	 * Return a record if it still counts: of class IN (the cache matches class ANY to any
+	 * class), not expired, and not marked by a goodbye or a cache flush (JmDNS then keeps
+	 * it for {@value DNSConstants#RECORD_EXPIRY_DELAY} more second, with that TTL).
 	 */
 	private static @Nullable DNSRecord live(DNSEntry entry, long now) {
-		if (entry instanceof DNSRecord record && !record.isExpired(now)
-				&& record.getTTL() > DNSConstants.RECORD_EXPIRY_DELAY) {
+		if (entry instanceof DNSRecord record && record.getRecordClass() == DNSRecordClass.CLASS_IN
+				&& !record.isExpired(now) && record.getTTL() > DNSConstants.RECORD_EXPIRY_DELAY) {
 			return record;
 		}
 		return null;
@@ -520,7 +554,7 @@ public final class MdnsView implements AutoCloseable {
 		public void serviceTypeAdded(ServiceEvent event) {
 			String serviceId = DnsSd.serviceId(event.getType(), MdnsView.this.domain);
 			if (serviceId != null && !MdnsView.this.closed) {
-				browse(serviceId);
+				browse(serviceId, MdnsView.this.heard);
 			}
 		}
 

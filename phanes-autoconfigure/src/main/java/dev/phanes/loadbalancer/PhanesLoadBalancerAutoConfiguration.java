@@ -40,10 +40,19 @@ public final class PhanesLoadBalancerAutoConfiguration {
 		@Bean
 		static LoadBalancedWebClientTimeout loadBalancedWebClientTimeout(ApplicationContext context,
 				Environment environment) {
-			Duration timeout = Binder.get(environment)
-				.bind("phanes.loadbalancer.response-timeout", Duration.class)
-				.orElse(PhanesLoadBalancerProperties.DEFAULT_RESPONSE_TIMEOUT);
-			return new LoadBalancedWebClientTimeout(context, timeout);
+			return new LoadBalancedWebClientTimeout(context, responseTimeout(environment));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.client.RestClient")
+	static class RestClientTimeoutConfiguration {
+
+		@Bean
+		static LoadBalancedRestClientTimeout loadBalancedRestClientTimeout(ApplicationContext context,
+				Environment environment) {
+			return new LoadBalancedRestClientTimeout(context, responseTimeout(environment));
 		}
 
 	}
@@ -64,6 +73,16 @@ public final class PhanesLoadBalancerAutoConfiguration {
 	@ConditionalOnMissingBean
 	DiscoveryChangeCacheEvictor discoveryChangeCacheEvictor(ListableBeanFactory beanFactory) {
 		return new DiscoveryChangeCacheEvictor(beanFactory);
+	}
+
+	/**
+	 * Bind the response timeout early: the post-processors that apply it are created
+	 * before configuration properties beans.
+	 */
+	private static Duration responseTimeout(Environment environment) {
+		return Binder.get(environment)
+			.bind("phanes.loadbalancer.response-timeout", Duration.class)
+			.orElse(PhanesLoadBalancerProperties.DEFAULT_RESPONSE_TIMEOUT);
 	}
 
 }

@@ -129,12 +129,12 @@ class MdnsDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
-	void ttlBelowOneSecondFails() {
-		this.contextRunner.withPropertyValues("phanes.discovery.mdns.ttl=500ms")
+	void ttlBelowFourSecondsFails() {
+		this.contextRunner.withPropertyValues("phanes.discovery.mdns.ttl=3s")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("phanes.discovery.mdns.ttl must be at least 1s"));
+				.hasMessageContaining("phanes.discovery.mdns.ttl must be at least 4s"));
 	}
 
 	@Test

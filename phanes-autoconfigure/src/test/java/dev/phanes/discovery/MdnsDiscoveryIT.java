@@ -101,14 +101,14 @@ class MdnsDiscoveryIT {
 		String inventory = unique("inventory");
 		ConfigurableApplicationContext caller = start(unique("orders"));
 		DiscoveryClient discovery = caller.getBean(DiscoveryClient.class);
-		Process peer = startChild(inventory, 2);
+		Process peer = startChild(inventory, 4);
 		await().atMost(Duration.ofSeconds(60)).until(() -> discovery.getInstances(inventory).size() == 1);
 		peer.destroyForcibly().waitFor();
 		long killed = System.nanoTime();
-		await().atMost(Duration.ofSeconds(6)).until(() -> discovery.getInstances(inventory).isEmpty());
+		await().atMost(Duration.ofSeconds(8)).until(() -> discovery.getInstances(inventory).isEmpty());
 		Duration expiry = Duration.ofNanos(System.nanoTime() - killed);
-		// no goodbye was sent: the records lapsed (TTL 2 s, refreshed every second)
-		assertThat(expiry).isBetween(Duration.ofMillis(500), Duration.ofSeconds(4));
+		// no goodbye was sent: the records lapsed (TTL 4 s, renewed every 2 s)
+		assertThat(expiry).isBetween(Duration.ofMillis(500), Duration.ofSeconds(6));
 	}
 
 	@Test

@@ -154,6 +154,14 @@ class LoadBalancedHttpIT {
 	}
 
 	@Test
+	void anInstanceThatNeverAnswersTimesOutAndIsRetriedElsewhereWithRestClient() {
+		RestClient client = context.getBean(RestClient.Builder.class).build();
+		for (int i = 0; i < 20; i++) {
+			assertThat(client.get().uri("http://slow/hello").retrieve().body(String.class)).isEqualTo("a");
+		}
+	}
+
+	@Test
 	void aPostIsNotRetried() {
 		WebClient client = context.getBean(WebClient.Builder.class).build();
 		int before = unavailable.get();

@@ -25,10 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
  * target/jmh.json} to print the tables, or add {@code docs/benchmarks.md} to replace them
  * in that file: the store table between the {@value #BEGIN} and {@value #END} markers,
  * the load-balancer tables between the {@value #LOAD_BALANCER_BEGIN} and
- * {@value #LOAD_BALANCER_END} markers. A table is written only if the run has its
- * benchmarks, so the store suite and {@link LoadBalancerBenchmark} can be run apart.
- * Store pairs are found by name: {@code phanesWrite} goes with {@code baselineWrite} of
- * the same class.
+ * {@value #LOAD_BALANCER_END} markers, the discovery table ({@link ConvergenceTable})
+ * between the {@value #DISCOVERY_BEGIN} and {@value #DISCOVERY_END} markers. A table is
+ * written only if the run has its benchmarks, so the store suite,
+ * {@link LoadBalancerBenchmark} and {@link DiscoveryConvergenceBenchmark} can be run
+ * apart. Store pairs are found by name: {@code phanesWrite} goes with
+ * {@code baselineWrite} of the same class.
  */
 public final class Ratios {
 
@@ -51,6 +53,16 @@ public final class Ratios {
 	 * Marker after the generated load-balancer tables in a markdown file.
 	 */
 	public static final String LOAD_BALANCER_END = "<!-- lb-ratios:end -->";
+
+	/**
+	 * Marker before the generated discovery table in a markdown file.
+	 */
+	public static final String DISCOVERY_BEGIN = "<!-- discovery:begin -->";
+
+	/**
+	 * Marker after the generated discovery table in a markdown file.
+	 */
+	public static final String DISCOVERY_END = "<!-- discovery:end -->";
 
 	private static final List<Backend> BACKENDS = List.of(new Backend("memory", MemoryStoreBenchmark.class, 0.8),
 			new Backend("file", FileStoreBenchmark.class, 0.8), new Backend("jpa", JpaStoreBenchmark.class, 0.7));
@@ -77,14 +89,19 @@ public final class Ratios {
 		JsonNode results = JsonMapper.builder().build().readTree(Path.of(args[0]));
 		String table = table(results);
 		String loadBalancerTable = loadBalancerTable(results);
-		if (table.isEmpty() && loadBalancerTable.isEmpty()) {
-			System.err.println("No store or load-balancer benchmark in " + args[0]);
+		String discoveryTable = ConvergenceTable.table(results);
+		if (table.isEmpty() && loadBalancerTable.isEmpty() && discoveryTable.isEmpty()) {
+			System.err.println("No store, load-balancer or discovery benchmark in " + args[0]);
 			System.exit(1);
 		}
 		if (args.length == 1) {
-			System.out.print(table);
-			System.out.print((!table.isEmpty() && !loadBalancerTable.isEmpty()) ? "\n" : "");
-			System.out.print(loadBalancerTable);
+			String separator = "";
+			for (String printed : List.of(table, loadBalancerTable, discoveryTable)) {
+				if (!printed.isEmpty()) {
+					System.out.print(separator + printed);
+					separator = "\n";
+				}
+			}
 			return;
 		}
 		Path markdown = Path.of(args[1]);
@@ -94,6 +111,9 @@ public final class Ratios {
 		}
 		if (!loadBalancerTable.isEmpty()) {
 			text = replaceBetweenMarkers(text, LOAD_BALANCER_BEGIN, LOAD_BALANCER_END, loadBalancerTable);
+		}
+		if (!discoveryTable.isEmpty()) {
+			text = replaceBetweenMarkers(text, DISCOVERY_BEGIN, DISCOVERY_END, discoveryTable);
 		}
 		Files.writeString(markdown, text, StandardCharsets.UTF_8);
 		System.out.println("Updated " + markdown);

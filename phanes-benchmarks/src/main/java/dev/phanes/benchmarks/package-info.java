@@ -1,6 +1,6 @@
 /**
- * JMH benchmarks of the Phanes store backends, each beside a hand-written baseline on the
- * same engine so that a run yields a ratio.
+ * JMH benchmarks of Phanes (store backends, load balancer, discovery convergence), each
+ * beside a baseline measured in the same run so that a run yields a ratio.
  */
 @NullMarked
 package dev.phanes.benchmarks;

@@ -42,14 +42,15 @@ class SampleApplicationTests {
 	private int port;
 
 	/**
-	 * A free port chosen before start, so the peer list of application.yml
-	 * ({@code http://127.0.0.1:${server.port}}) names this instance, as it does when the
-	 * app runs.
+	 * A free port, and a service name of this run's own, so that the peer calls (by
+	 * service name, through mDNS discovery on loopback) find this instance and no other
+	 * one running on the machine.
 	 */
 	@DynamicPropertySource
-	static void fixedFreePort(DynamicPropertyRegistry registry) {
+	static void freePortAndOwnServiceName(DynamicPropertyRegistry registry) {
 		int port = TestSocketUtils.findAvailableTcpPort();
 		registry.add("server.port", () -> port);
+		registry.add("spring.application.name", () -> "phanes-sample-" + port);
 	}
 
 	@Autowired
@@ -206,7 +207,27 @@ class SampleApplicationTests {
 			.returnResult()
 			.getResponseBody();
 		assertThat(metrics).contains("loadbalancer_requests_success_seconds_count{")
-			.contains("serviceId=\"phanes-sample\"");
+			.contains("serviceId=\"phanes-sample-" + this.port + "\"");
+	}
+
+	@Test
+	void listsWhatDiscoveryFoundIncludingItself() {
+		String discovered = this.client.get()
+			.uri("/discovery")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(discovered).contains("\"phanes-sample-" + this.port + "\":[{\"instanceId\":\"phanes-sample-")
+			.contains("\"uri\":\"http://127.0.0.1:" + this.port + "\"");
+		this.client.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.components.mdns.status")
+			.isEqualTo("UP");
 	}
 
 	@Test

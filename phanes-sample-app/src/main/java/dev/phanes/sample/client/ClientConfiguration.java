@@ -1,5 +1,6 @@
 package dev.phanes.sample.client;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,7 +10,8 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 /**
  * A {@code @LoadBalanced} WebClient and the HTTP interfaces built on it: a URL names a
- * service ({@code http://phanes-sample}), and Phanes' balancer picks the instance.
+ * service ({@code http://phanes-sample}, or {@code sample.peer-service}), mDNS discovery
+ * lists its instances, and Phanes' balancer picks one.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClientConfiguration {
@@ -26,8 +28,9 @@ public class ClientConfiguration {
 	}
 
 	@Bean
-	NotesClient notesClient(@LoadBalanced WebClient.Builder builder) {
-		WebClient client = builder.baseUrl("http://phanes-sample").build();
+	NotesClient notesClient(@LoadBalanced WebClient.Builder builder,
+			@Value("${sample.peer-service:${spring.application.name}}") String peerService) {
+		WebClient client = builder.baseUrl("http://" + peerService).build();
 		return HttpServiceProxyFactory.builderFor(WebClientAdapter.create(client))
 			.build()
 			.createClient(NotesClient.class);

@@ -2,6 +2,7 @@ package dev.phanes.sample.client;
 
 import reactor.core.publisher.Mono;
 
+import dev.phanes.sample.model.InstanceInfo;
 import dev.phanes.sample.model.Note;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -9,9 +10,9 @@ import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 
 /**
- * The notes API of a peer instance of this service, as an HTTP interface.
+ * The API of a peer instance of this service, as an HTTP interface.
  */
-@HttpExchange("/notes")
+@HttpExchange
 public interface NotesClient {
 
 	/**
@@ -21,7 +22,15 @@ public interface NotesClient {
 	 * @param userId the user asking
 	 * @return the note
 	 */
-	@GetExchange("/{id}")
+	@GetExchange("/notes/{id}")
 	Mono<Note> get(@PathVariable String id, @RequestHeader(ClientConfiguration.USER_HEADER) String userId);
+
+	/**
+	 * Ask a peer which instance it is; the load balancer picks it by the user id.
+	 * @param userId the user asking
+	 * @return the instance that answered
+	 */
+	@GetExchange("/instance")
+	Mono<InstanceInfo> instance(@RequestHeader(ClientConfiguration.USER_HEADER) String userId);
 
 }

@@ -5,6 +5,7 @@ import reactor.core.publisher.Mono;
 import dev.phanes.sample.bll.NoteNotFoundException;
 import dev.phanes.sample.client.ClientConfiguration;
 import dev.phanes.sample.client.NotesClient;
+import dev.phanes.sample.model.InstanceInfo;
 import dev.phanes.sample.model.Note;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,7 +20,7 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * hash key picks.
  */
 @RestController
-@RequestMapping("/peer/notes")
+@RequestMapping("/peer")
 class PeerController {
 
 	private final NotesClient peers;
@@ -28,11 +29,17 @@ class PeerController {
 		this.peers = peers;
 	}
 
-	@GetMapping("/{id}")
+	@GetMapping("/notes/{id}")
 	Mono<Note> get(@PathVariable String id,
 			@RequestHeader(name = ClientConfiguration.USER_HEADER, defaultValue = "anonymous") String userId) {
 		return this.peers.get(id, userId)
 			.onErrorMap(WebClientResponseException.NotFound.class, (ex) -> new NoteNotFoundException(id));
+	}
+
+	@GetMapping("/instance")
+	Mono<InstanceInfo> instance(
+			@RequestHeader(name = ClientConfiguration.USER_HEADER, defaultValue = "anonymous") String userId) {
+		return this.peers.instance(userId);
 	}
 
 }
