@@ -79,10 +79,17 @@ public final class MdnsTransport implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private volatile boolean failed;
+
 	private MdnsTransport(JmDNSImpl jmdns, InetAddress address, Duration closeTimeout) {
 		this.jmdns = jmdns;
 		this.address = address;
 		this.closeTimeout = closeTimeout;
+		jmdns.setDelegate((dns, infos) -> {
+			this.failed = true;
+			logger.error("mDNS on " + address.getHostAddress() + " stopped: JmDNS could not recover from a network "
+					+ "error (was the interface taken down?). Discovery and registration are off until restart");
+		});
 	}
 
 	/**
@@ -161,8 +168,8 @@ public final class MdnsTransport implements AutoCloseable {
 	 */
 	public boolean isOpen() {
 		MulticastSocket socket = this.jmdns.getSocket();
-		return !this.closed && !this.jmdns.isCanceling() && !this.jmdns.isCanceled() && !this.jmdns.isClosing()
-				&& !this.jmdns.isClosed() && socket != null && !socket.isClosed();
+		return !this.closed && !this.failed && !this.jmdns.isCanceling() && !this.jmdns.isCanceled()
+				&& !this.jmdns.isClosing() && !this.jmdns.isClosed() && socket != null && !socket.isClosed();
 	}
 
 	/**

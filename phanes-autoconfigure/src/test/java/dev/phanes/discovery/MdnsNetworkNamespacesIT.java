@@ -14,10 +14,10 @@ import dev.phanes.test.NetworkNamespaces.Namespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two Phanes nodes, each a JVM in its own network namespace, find each other over a real
@@ -150,23 +150,27 @@ class MdnsNetworkNamespacesIT {
 		assertOpen(pair.second());
 	}
 
+	/**
+	 * JmDNS cannot survive its own interface going down (sending fails with ENETUNREACH,
+	 * it tries to recover and gives up after about 10 s); what Phanes can do is say so:
+	 * the transport reports itself closed, so health turns DOWN, and the node leaves its
+	 * peer's view. docs/discovery.md tells users to restart such an instance.
+	 */
 	@Test
-	@Disabled("With its interface down, sending fails (ENETUNREACH); JmDNS then tries to recover, gives up after "
-			+ "10 s ('Could not recover we are Down!') and the node stays off the network after the interface is up")
-	void nodeReturnsAfterItsInterfaceWasDownAndUpAgain() {
+	void nodeWhoseInterfaceWentDownReportsItself() {
 		Pair pair = startSettledPair();
 		Namespace first = namespaces.first();
 		int position = pair.second().lineCount();
 		namespaces.setLinkUp(first, false);
 		try {
 			pair.second().awaitLine(position, MdnsNodeEvent.is("REMOVED", SERVICE, "node-a"), EXPIRY_TIMEOUT);
-			position = pair.second().lineCount();
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> status(pair.first()).equals("STATUS open=false"));
 		}
 		finally {
 			namespaces.setLinkUp(first, true);
 		}
-		pair.second().awaitLine(position, MdnsNodeEvent.is("ADDED", SERVICE, "node-a"), Duration.ofSeconds(15));
-		assertOpen(pair.first());
 	}
 
 	/**
@@ -252,10 +256,13 @@ class MdnsNetworkNamespacesIT {
 	}
 
 	private static void assertOpen(LineProcess node) {
+		assertThat(status(node)).as(node.name()).isEqualTo("STATUS open=true");
+	}
+
+	private static String status(LineProcess node) {
 		int position = node.lineCount();
 		node.send("status");
-		String status = node.awaitLine(position, (line) -> line.startsWith("STATUS "), DISCOVERY_TIMEOUT).text();
-		assertThat(status).as(node.name()).isEqualTo("STATUS open=true");
+		return node.awaitLine(position, (line) -> line.startsWith("STATUS "), DISCOVERY_TIMEOUT).text();
 	}
 
 	private LineProcess startNode(Namespace namespace, String instance, int port, boolean secure, String zone) {
