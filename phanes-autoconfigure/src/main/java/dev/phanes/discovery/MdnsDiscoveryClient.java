@@ -1,8 +1,6 @@
 package dev.phanes.discovery;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -39,17 +37,7 @@ public class MdnsDiscoveryClient implements DiscoveryClient {
 
 	@Override
 	public List<ServiceInstance> getInstances(String serviceId) {
-		String id = serviceId.toLowerCase(Locale.ROOT);
-		if (!DnsSd.isServiceId(id)) {
-			return List.of();
-		}
-		CompletableFuture<Void> firstLookup = this.view.browse(id);
-		List<MdnsServiceInstance> instances = this.view.instances(id);
-		if (instances.isEmpty() && !firstLookup.isDone()) {
-			firstLookup.join();
-			instances = this.view.instances(id);
-		}
-		return List.copyOf(instances);
+		return List.copyOf(this.view.lookup(serviceId).join());
 	}
 
 	@Override
@@ -59,10 +47,7 @@ public class MdnsDiscoveryClient implements DiscoveryClient {
 
 	@Override
 	public void probe() {
-		if (!this.transport.isOpen()) {
-			throw new IllegalStateException(
-					"mDNS socket on " + this.transport.address().getHostAddress() + " is closed");
-		}
+		this.transport.checkOpen();
 	}
 
 	@Override

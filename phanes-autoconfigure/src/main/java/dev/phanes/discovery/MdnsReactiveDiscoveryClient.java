@@ -1,9 +1,5 @@
 package dev.phanes.discovery;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -41,19 +37,8 @@ public class MdnsReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 
 	@Override
 	public Flux<ServiceInstance> getInstances(String serviceId) {
-		return Flux.defer(() -> {
-			String id = serviceId.toLowerCase(Locale.ROOT);
-			if (!DnsSd.isServiceId(id)) {
-				return Flux.empty();
-			}
-			CompletableFuture<Void> firstLookup = this.view.browse(id);
-			List<MdnsServiceInstance> instances = this.view.instances(id);
-			if (!instances.isEmpty() || firstLookup.isDone()) {
-				return Flux.<ServiceInstance>fromIterable(instances);
-			}
-			return Mono.fromFuture(firstLookup, true)
-				.thenMany(Flux.defer(() -> Flux.<ServiceInstance>fromIterable(this.view.instances(id))));
-		});
+		return Mono.defer(() -> Mono.fromFuture(this.view.lookup(serviceId), true))
+			.flatMapIterable((instances) -> instances);
 	}
 
 	@Override
@@ -63,10 +48,7 @@ public class MdnsReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 
 	@Override
 	public void probe() {
-		if (!this.transport.isOpen()) {
-			throw new IllegalStateException(
-					"mDNS socket on " + this.transport.address().getHostAddress() + " is closed");
-		}
+		this.transport.checkOpen();
 	}
 
 	@Override

@@ -81,10 +81,8 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 			if (previous != null) {
 				this.transport.unregister(previous);
 			}
-			ServiceInfo info = publish(registration);
-			this.registered.put(registration, info);
+			publish(registration);
 			this.statuses.put(registration, UP);
-			checkNameLater(registration, info);
 		}
 		this.view.browse(registration.getServiceId());
 	}
@@ -110,7 +108,11 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 		});
 	}
 
-	private ServiceInfo publish(MdnsRegistration registration) {
+	/**
+	 * Announce a registration as a new service info, keep it, and check its name once
+	 * JmDNS has probed it. Called holding the lock on {@code registered}.
+	 */
+	private void publish(MdnsRegistration registration) {
 		DnsSd.Txt txt = DnsSd.txt(registration.isSecure(), registration.getMetadata(), this.maxTxtBytes);
 		if (!txt.dropped().isEmpty()) {
 			logger.warn("Metadata " + txt.dropped() + " of " + registration
@@ -127,7 +129,8 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not announce " + registration + " over mDNS", ex);
 		}
-		return info;
+		this.registered.put(registration, info);
+		checkNameLater(registration, info);
 	}
 
 	@Override
@@ -162,9 +165,7 @@ public class MdnsServiceRegistry implements ServiceRegistry<MdnsRegistration> {
 			}
 			if (UP.equals(normalized)) {
 				if (!UP.equals(this.statuses.get(registration))) {
-					ServiceInfo info = publish(registration);
-					this.registered.put(registration, info);
-					checkNameLater(registration, info);
+					publish(registration);
 				}
 				this.statuses.put(registration, UP);
 			}

@@ -173,6 +173,16 @@ public final class MdnsTransport implements AutoCloseable {
 	}
 
 	/**
+	 * Check that the engine is open, for a discovery client's probe.
+	 * @throws IllegalStateException if it is not
+	 */
+	public void checkOpen() {
+		if (!isOpen()) {
+			throw new IllegalStateException("mDNS socket on " + this.address.getHostAddress() + " is closed");
+		}
+	}
+
+	/**
 	 * Return how many announcements Phanes sent.
 	 * @return the count
 	 */
@@ -272,14 +282,25 @@ public final class MdnsTransport implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether a cached record still counts: not expired, and not marked by a
+	 * goodbye or a cache flush (JmDNS then keeps it for
+	 * {@value DNSConstants#RECORD_EXPIRY_DELAY} more second, with that TTL).
+	 * @param record a record of the cache
+	 * @param now the current time in milliseconds
+	 * @return whether it counts
+	 */
+	static boolean isCurrent(DNSRecord record, long now) {
+		return !record.isExpired(now) && record.getTTL() > DNSConstants.RECORD_EXPIRY_DELAY;
+	}
+
+	/**
 	 * Return who else holds a service name, from the records heard so far.
 	 */
 	private @Nullable String liveOwner(ServiceInfo info) {
 		long now = System.currentTimeMillis();
 		for (DNSEntry entry : cache().getDNSEntryList(info.getQualifiedName(), DNSRecordType.TYPE_SRV,
 				DNSRecordClass.CLASS_ANY)) {
-			if (entry instanceof DNSRecord record && !record.isExpired(now)
-					&& record.getTTL() > DNSConstants.RECORD_EXPIRY_DELAY) {
+			if (entry instanceof DNSRecord record && isCurrent(record, now)) {
 				ServiceInfo holder = record.getServiceInfo();
 				if (!holder.getServer().equalsIgnoreCase(hostName())) {
 					return holder.getServer() + ":" + holder.getPort();

@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -187,6 +187,26 @@ public final class MdnsView implements AutoCloseable {
 	}
 
 	/**
+	 * Look a service up: its instances from memory, or, the first time a service is asked
+	 * for and none is known yet, once the first lookup is over.
+	 * @param serviceId a service id, in any case; one that cannot be a DNS-SD service
+	 * name has no instances
+	 * @return the instances, sorted by instance id
+	 */
+	public CompletableFuture<List<MdnsServiceInstance>> lookup(String serviceId) {
+		String id = serviceId.toLowerCase(Locale.ROOT);
+		if (!DnsSd.isServiceId(id)) {
+			return CompletableFuture.completedFuture(List.of());
+		}
+		CompletableFuture<Void> firstLookup = browse(id);
+		List<MdnsServiceInstance> instances = instances(id);
+		if (!instances.isEmpty() || firstLookup.isDone()) {
+			return CompletableFuture.completedFuture(instances);
+		}
+		return firstLookup.thenApply((done) -> instances(id));
+	}
+
+	/**
 	 * Return whether a service is browsed.
 	 * @param serviceId the service id
 	 * @return whether its instances are followed
@@ -312,7 +332,9 @@ public final class MdnsView implements AutoCloseable {
 		for (Map.Entry<String, String> service : this.browsed.entrySet()) {
 			String serviceId = service.getKey();
 			String type = service.getValue();
-			List<MdnsServiceInstance> instances = new ArrayList<>();
+			// by instance id: sorted, and one entry per instance however many pointers
+			// name it
+			Map<String, MdnsServiceInstance> instances = new TreeMap<>();
 			for (DNSEntry entry : cache.getDNSEntryList(type, DNSRecordType.TYPE_PTR, DNSRecordClass.CLASS_IN)) {
 				DNSRecord pointer = live(entry, now);
 				if (pointer == null) {
@@ -331,14 +353,12 @@ public final class MdnsView implements AutoCloseable {
 						requestResolution(type, name, now);
 					}
 				}
-				else if (instances.stream().noneMatch((known) -> known.instanceId().equals(instance.instanceId()))) {
-					instances.add(instance);
+				else if (instances.putIfAbsent(instance.instanceId(), instance) == null) {
 					count++;
 				}
 			}
 			if (!instances.isEmpty()) {
-				instances.sort(Comparator.comparing(MdnsServiceInstance::instanceId));
-				next.put(serviceId, List.copyOf(instances));
+				next.put(serviceId, List.copyOf(instances.values()));
 				CompletableFuture<Void> first = this.firstLookups.get(serviceId);
 				if (first != null) {
 					first.complete(null);
@@ -400,20 +420,15 @@ public final class MdnsView implements AutoCloseable {
 	}
 
 	private @Nullable String address(DNSCache cache, String server, long now) {
-		DNSRecord newest = null;
-		for (DNSRecordType type : new DNSRecordType[] { DNSRecordType.TYPE_A, DNSRecordType.TYPE_AAAA }) {
-			for (DNSEntry entry : cache.getDNSEntryList(server, type, DNSRecordClass.CLASS_IN)) {
-				DNSRecord record = live(entry, now);
-				if (record != null && (newest == null || record.getCreated() > newest.getCreated())) {
-					newest = record;
-				}
-			}
-			if (newest != null) {
-				InetAddress[] addresses = newest.getServiceInfo().getInetAddresses();
-				return (addresses.length > 0) ? addresses[0].getHostAddress() : null;
-			}
+		DNSRecord newest = liveOne(cache.getDNSEntryList(server, DNSRecordType.TYPE_A, DNSRecordClass.CLASS_IN), now);
+		if (newest == null) {
+			newest = liveOne(cache.getDNSEntryList(server, DNSRecordType.TYPE_AAAA, DNSRecordClass.CLASS_IN), now);
 		}
-		return null;
+		if (newest == null) {
+			return null;
+		}
+		InetAddress[] addresses = newest.getServiceInfo().getInetAddresses();
+		return (addresses.length > 0) ? addresses[0].getHostAddress() : null;
 	}
 
 	private static @Nullable DNSRecord liveOne(Collection<? extends DNSEntry> entries, long now) {
@@ -429,12 +444,11 @@ public final class MdnsView implements AutoCloseable {
 
 	/**
 	 * Return a record if it still counts: of class IN (the cache matches class ANY to any
-	 * class), not expired, and not marked by a goodbye or a cache flush (JmDNS then keeps
-	 * it for {@value DNSConstants#RECORD_EXPIRY_DELAY} more second, with that TTL).
+	 * class) and {@link MdnsTransport#isCurrent current}.
 	 */
 	private static @Nullable DNSRecord live(DNSEntry entry, long now) {
 		if (entry instanceof DNSRecord record && record.getRecordClass() == DNSRecordClass.CLASS_IN
-				&& !record.isExpired(now) && record.getTTL() > DNSConstants.RECORD_EXPIRY_DELAY) {
+				&& MdnsTransport.isCurrent(record, now)) {
 			return record;
 		}
 		return null;
