@@ -6,8 +6,6 @@ import java.time.Duration;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.ReflectionUtils;
@@ -20,13 +18,9 @@ import org.springframework.web.client.RestClient;
  * Spring Cloud LoadBalancer retries on another instance, instead of a caller that waits
  * forever. A builder given its own request factory keeps it (and its timeouts).
  */
-public class LoadBalancedRestClientTimeout implements BeanPostProcessor {
+public class LoadBalancedRestClientTimeout extends LoadBalancedBuilderTimeout<RestClient.Builder> {
 
 	private static final Log logger = LogFactory.getLog(LoadBalancedRestClientTimeout.class);
-
-	private final ApplicationContext context;
-
-	private final Duration timeout;
 
 	/**
 	 * Create the post-processor.
@@ -35,26 +29,20 @@ public class LoadBalancedRestClientTimeout implements BeanPostProcessor {
 	 * @param timeout the longest wait for a response of one attempt, 0 for no limit
 	 */
 	public LoadBalancedRestClientTimeout(ApplicationContext context, Duration timeout) {
-		this.context = context;
-		this.timeout = timeout;
+		super(context, RestClient.Builder.class, timeout);
 	}
 
 	@Override
-	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (!this.timeout.isZero() && bean instanceof RestClient.Builder builder
-				&& this.context.containsBeanDefinition(beanName)
-				&& this.context.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
-			if (hasRequestFactory(builder)) {
-				logger.debug("@LoadBalanced RestClient.Builder '" + beanName
-						+ "' has its own request factory; its timeouts apply, not phanes.loadbalancer.response-timeout");
-			}
-			else {
-				JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory();
-				requestFactory.setReadTimeout(this.timeout);
-				builder.requestFactory(requestFactory);
-			}
+	void applyTimeout(RestClient.Builder builder, Duration timeout, String beanName) {
+		if (hasRequestFactory(builder)) {
+			logger.debug("@LoadBalanced RestClient.Builder '" + beanName
+					+ "' has its own request factory; its timeouts apply, not phanes.loadbalancer.response-timeout");
 		}
-		return bean;
+		else {
+			JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory();
+			requestFactory.setReadTimeout(timeout);
+			builder.requestFactory(requestFactory);
+		}
 	}
 
 	/**

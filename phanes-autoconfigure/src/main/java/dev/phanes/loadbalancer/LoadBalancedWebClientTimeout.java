@@ -2,8 +2,6 @@ package dev.phanes.loadbalancer;
 
 import java.time.Duration;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -16,11 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * The filter is added after initialization, so after Spring Cloud's load-balancing filter
  * (added before initialization): it sits inside the retries and times each attempt.
  */
-public class LoadBalancedWebClientTimeout implements BeanPostProcessor {
-
-	private final ApplicationContext context;
-
-	private final Duration timeout;
+public class LoadBalancedWebClientTimeout extends LoadBalancedBuilderTimeout<WebClient.Builder> {
 
 	/**
 	 * Create the post-processor.
@@ -29,18 +23,12 @@ public class LoadBalancedWebClientTimeout implements BeanPostProcessor {
 	 * @param timeout the longest wait for a response of one attempt, 0 for no limit
 	 */
 	public LoadBalancedWebClientTimeout(ApplicationContext context, Duration timeout) {
-		this.context = context;
-		this.timeout = timeout;
+		super(context, WebClient.Builder.class, timeout);
 	}
 
 	@Override
-	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (!this.timeout.isZero() && bean instanceof WebClient.Builder builder
-				&& this.context.containsBeanDefinition(beanName)
-				&& this.context.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
-			builder.filter((request, next) -> next.exchange(request).timeout(this.timeout));
-		}
-		return bean;
+	void applyTimeout(WebClient.Builder builder, Duration timeout, String beanName) {
+		builder.filter((request, next) -> next.exchange(request).timeout(timeout));
 	}
 
 }
