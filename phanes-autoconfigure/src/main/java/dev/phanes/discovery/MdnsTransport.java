@@ -241,9 +241,17 @@ public final class MdnsTransport implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("Could not send the mDNS goodbye for " + info.getQualifiedName(), ex);
 		}
-		Thread thread = new Thread(() -> this.jmdns.unregisterService(info), "phanes-mdns-unregister");
+		String key = info.getKey();
+		Thread thread = new Thread(() -> {
+			try {
+				this.jmdns.unregisterService(info);
+			}
+			finally {
+				this.unregistering.remove(key, Thread.currentThread());
+			}
+		}, "phanes-mdns-unregister");
 		thread.setDaemon(true);
-		this.unregistering.put(info.getKey(), thread);
+		this.unregistering.put(key, thread);
 		thread.start();
 	}
 
