@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.jmdns.JmDNS;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -41,7 +42,8 @@ import org.springframework.core.env.Environment;
  * {@code spring.cloud.service-registry.auto-registration.enabled=false}.
  */
 @AutoConfiguration(
-		after = { AutoServiceRegistrationAutoConfiguration.class, AutoServiceRegistrationConfiguration.class })
+		after = { AutoServiceRegistrationAutoConfiguration.class, AutoServiceRegistrationConfiguration.class },
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({ JmDNS.class, HeartbeatEvent.class })
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnProperty(name = { "phanes.discovery.enabled", "phanes.discovery.mdns.enabled" }, matchIfMissing = true)
@@ -181,6 +183,21 @@ public final class MdnsDiscoveryAutoConfiguration {
 		@ConditionalOnMissingBean(name = "mdnsHealthIndicator")
 		MdnsHealthIndicator mdnsHealthIndicator(MdnsTransport transport, MdnsView view, MdnsServiceRegistry registry) {
 			return new MdnsHealthIndicator(transport, view, registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	@ConditionalOnBean(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		DiscoveryChangeObserver discoveryChangeObserver(MdnsView view, ObservationRegistry registry) {
+			DiscoveryChangeObserver observer = new DiscoveryChangeObserver(registry);
+			view.addListener(observer);
+			return observer;
 		}
 
 	}

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -56,6 +59,10 @@ public class RandomHashedLoadBalancer
 
 	private final LoadBalancerMetrics metrics;
 
+	private final ObservationRegistry observations;
+
+	private final LoadBalancerObservationConvention convention = new DefaultLoadBalancerObservationConvention();
+
 	/**
 	 * Create a balancer.
 	 * @param suppliers the client's instance list supplier
@@ -86,6 +93,26 @@ public class RandomHashedLoadBalancer
 	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
 			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random, Set<Integer> failureStatuses,
 			LoadBalancerMetrics metrics) {
+		this(suppliers, serviceId, keyResolver, avoided, random, failureStatuses, metrics, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * Create a balancer that reports retries and avoided instances and observes each
+	 * choice ({@code phanes.loadbalancer.choice}).
+	 * @param suppliers the client's instance list supplier
+	 * @param serviceId the service balanced
+	 * @param keyResolver finds the hash key of a request
+	 * @param avoided the instances to avoid
+	 * @param random the random source of keyless choices; it must be safe to call from
+	 * several threads
+	 * @param failureStatuses the HTTP statuses that count as a failure of the instance
+	 * @param metrics where retries and avoided instances are reported
+	 * @param observations where choices are observed
+	 */
+	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
+			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random, Set<Integer> failureStatuses,
+			LoadBalancerMetrics metrics, ObservationRegistry observations) {
+		this.observations = observations;
 		this.supplier = SingletonSupplier
 			.of(() -> suppliers.getIfAvailable(() -> new NoopServiceInstanceListSupplier()));
 		this.serviceId = serviceId;
@@ -102,13 +129,36 @@ public class RandomHashedLoadBalancer
 	public Mono<Response<ServiceInstance>> choose(Request request) {
 		ServiceInstanceListSupplier supplier = this.supplier.obtain();
 		String key = this.keyResolver.resolve(request);
-		return supplier.get(request).next().map((instances) -> {
-			Response<ServiceInstance> response = choose(instances, key);
-			if (response.hasServer() && supplier instanceof SelectedInstanceCallback callback) {
-				callback.selectedServiceInstance(response.getServer());
-			}
-			return response;
+		if (this.observations.isNoop()) {
+			return supplier.get(request).next().map((instances) -> chosen(supplier, choose(instances, key)));
+		}
+		boolean retry = request.getContext() instanceof RetryableRequestContext context
+				&& context.getPreviousServiceInstance() != null;
+		return Mono.deferContextual((reactorContext) -> {
+			// The HTTP client's observation travels in the Reactor context, not on this
+			// thread.
+			Observation parent = reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY,
+					this.observations.getCurrentObservation());
+			return supplier.get(request).next().map((instances) -> {
+				LoadBalancerObservationContext observed = new LoadBalancerObservationContext(this.serviceId,
+						key != null, retry);
+				return Observation.createNotStarted(null, this.convention, () -> observed, this.observations)
+					.parentObservation(parent)
+					.observe(() -> {
+						Response<ServiceInstance> response = choose(instances, key);
+						observed.setChosen(response.hasServer());
+						return chosen(supplier, response);
+					});
+			});
 		});
+	}
+
+	private static Response<ServiceInstance> chosen(ServiceInstanceListSupplier supplier,
+			Response<ServiceInstance> response) {
+		if (response.hasServer() && supplier instanceof SelectedInstanceCallback callback) {
+			callback.selectedServiceInstance(response.getServer());
+		}
+		return response;
 	}
 
 	/**

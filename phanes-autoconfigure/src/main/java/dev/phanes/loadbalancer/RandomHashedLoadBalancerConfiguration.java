@@ -3,6 +3,8 @@ package dev.phanes.loadbalancer;
 import java.time.Clock;
 import java.util.Set;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.ServiceInstance;
@@ -26,7 +28,8 @@ public class RandomHashedLoadBalancerConfiguration {
 	@ConditionalOnMissingBean(ReactorLoadBalancer.class)
 	ReactorLoadBalancer<ServiceInstance> randomHashedLoadBalancer(Environment environment,
 			LoadBalancerClientFactory clients, PhanesLoadBalancerProperties properties,
-			ObjectProvider<HashKeyResolver> keyResolver, ObjectProvider<LoadBalancerMetrics> metrics) {
+			ObjectProvider<HashKeyResolver> keyResolver, ObjectProvider<LoadBalancerMetrics> metrics,
+			ObjectProvider<ObservationRegistry> observations) {
 		String serviceId = LoadBalancerClientFactory.getName(environment);
 		PhanesLoadBalancerProperties.Hash hash = properties.getHash();
 		HashKeyResolver keys = keyResolver.getIfAvailable(
@@ -36,7 +39,8 @@ public class RandomHashedLoadBalancerConfiguration {
 				: properties.getAvoid().getStatuses();
 		return new RandomHashedLoadBalancer(clients.getLazyProvider(serviceId, ServiceInstanceListSupplier.class),
 				serviceId, keys, avoided, new ThreadLocalRandomGenerator(), failures,
-				metrics.getIfAvailable(() -> LoadBalancerMetrics.NONE));
+				metrics.getIfAvailable(() -> LoadBalancerMetrics.NONE),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 }

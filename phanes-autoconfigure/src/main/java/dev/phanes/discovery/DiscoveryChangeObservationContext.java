@@ -1,0 +1,28 @@
+package dev.phanes.discovery;
+
+import io.micrometer.observation.Observation;
+
+/**
+ * What an observation of one change of the discovery view knows: the change.
+ */
+public class DiscoveryChangeObservationContext extends Observation.Context {
+
+	private final MdnsView.Change change;
+
+	/**
+	 * Create a context.
+	 * @param change the change of the view
+	 */
+	public DiscoveryChangeObservationContext(MdnsView.Change change) {
+		this.change = change;
+	}
+
+	/**
+	 * The change of the view.
+	 * @return the change
+	 */
+	public MdnsView.Change getChange() {
+		return this.change;
+	}
+
+}
