@@ -1,0 +1,93 @@
+package dev.phanes.collector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Keeps the tags of Phanes meters (names starting {@code phanes.}) consistent and of low
+ * cardinality: {@code outcome} values are lower case, and a tag whose values come from
+ * outside the application ({@link PhanesObservations#EXTERNAL_TAGS}) takes at most a
+ * fixed number of distinct values; a meter with a further value is not recorded, and that
+ * is logged once per tag. Other meters pass untouched. Thread-safe.
+ */
+public class PhanesMeterFilter implements MeterFilter {
+
+	private static final Log logger = LogFactory.getLog(PhanesMeterFilter.class);
+
+	private static final String PREFIX = "phanes.";
+
+	private final int maxTagValues;
+
+	private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+
+	private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Create a filter.
+	 * @param maxTagValues the most distinct values of each external tag
+	 */
+	public PhanesMeterFilter(int maxTagValues) {
+		this.maxTagValues = maxTagValues;
+	}
+
+	@Override
+	public Meter.Id map(Meter.Id id) {
+		if (!id.getName().startsWith(PREFIX)) {
+			return id;
+		}
+		String outcome = id.getTag("outcome");
+		if (outcome == null || outcome.equals(outcome.toLowerCase(Locale.ROOT))) {
+			return id;
+		}
+		List<Tag> tags = new ArrayList<>();
+		for (Tag tag : id.getTagsAsIterable()) {
+			tags.add(tag.getKey().equals("outcome") ? Tag.of("outcome", outcome.toLowerCase(Locale.ROOT)) : tag);
+		}
+		return id.replaceTags(tags);
+	}
+
+	@Override
+	public MeterFilterReply accept(Meter.Id id) {
+		if (!id.getName().startsWith(PREFIX)) {
+			return MeterFilterReply.NEUTRAL;
+		}
+		for (String key : PhanesObservations.EXTERNAL_TAGS) {
+			String value = id.getTag(key);
+			if (value != null && !admit(key, value)) {
+				if (this.warned.add(key)) {
+					logger.warn("Phanes meters have reached " + this.maxTagValues + " values of the tag '" + key
+							+ "'; meters with further values (such as " + id.getName() + " " + key + "=" + value
+							+ ") are not recorded. Raise phanes.collector.metrics.max-tag-values if that many are expected");
+				}
+				return MeterFilterReply.DENY;
+			}
+		}
+		return MeterFilterReply.NEUTRAL;
+	}
+
+	private boolean admit(String key, String value) {
+		Set<String> values = this.seen.computeIfAbsent(key, (k) -> ConcurrentHashMap.newKeySet());
+		if (values.contains(value)) {
+			return true;
+		}
+		synchronized (values) {
+			if (values.size() >= this.maxTagValues) {
+				return values.contains(value);
+			}
+			values.add(value);
+			return true;
+		}
+	}
+
+}
