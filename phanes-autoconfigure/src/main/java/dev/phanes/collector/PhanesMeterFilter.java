@@ -9,17 +9,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Keeps the tags of Phanes meters (names starting {@code phanes.}) consistent and of low
- * cardinality: {@code outcome} values are lower case, and a tag whose values come from
- * outside the application ({@link PhanesObservations#EXTERNAL_TAGS}) takes at most a
- * fixed number of distinct values; a meter with a further value is not recorded, and that
- * is logged once per tag. Other meters pass untouched. Thread-safe.
+ * Keeps Phanes meters (names starting {@code phanes.}) consistent and of low cardinality:
+ * the meters of a {@link PhanesObservations Phanes observation} get its description,
+ * {@code outcome} values are lower case, and a tag whose values come from outside the
+ * application ({@link PhanesObservations#EXTERNAL_TAGS}) takes at most a fixed number of
+ * distinct values; a meter with a further value is not recorded, and that is logged once
+ * per tag. Other meters pass untouched. Thread-safe.
  */
 public class PhanesMeterFilter implements MeterFilter {
 
@@ -46,15 +48,23 @@ public class PhanesMeterFilter implements MeterFilter {
 		if (!id.getName().startsWith(PREFIX)) {
 			return id;
 		}
-		String outcome = id.getTag("outcome");
+		Meter.Id mapped = id;
+		PhanesObservations.Definition observation = PhanesObservations.forMeter(id.getName());
+		if (id.getDescription() == null && observation != null) {
+			String description = id.getName().endsWith(".active") ? observation.description() + " in progress"
+					: observation.description();
+			mapped = new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description,
+					id.getType());
+		}
+		String outcome = mapped.getTag("outcome");
 		if (outcome == null || outcome.equals(outcome.toLowerCase(Locale.ROOT))) {
-			return id;
+			return mapped;
 		}
 		List<Tag> tags = new ArrayList<>();
-		for (Tag tag : id.getTagsAsIterable()) {
+		for (Tag tag : mapped.getTagsAsIterable()) {
 			tags.add(tag.getKey().equals("outcome") ? Tag.of("outcome", outcome.toLowerCase(Locale.ROOT)) : tag);
 		}
-		return id.replaceTags(tags);
+		return mapped.replaceTags(tags);
 	}
 
 	@Override

@@ -2,7 +2,9 @@ package dev.phanes.collector;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -164,7 +166,7 @@ class CollectorAutoConfigurationTests {
 	}
 
 	@Test
-	void meterFilterCapsExternalTagValuesAndLowersOutcomes() {
+	void meterFilterDescribesPhanesMetersCapsExternalTagValuesAndLowersOutcomes() {
 		this.contextRunner.withPropertyValues("phanes.collector.metrics.max-tag-values=2").run((context) -> {
 			MeterRegistry registry = new SimpleMeterRegistry();
 			registry.config().meterFilter(context.getBean(MeterFilter.class));
@@ -176,6 +178,11 @@ class CollectorAutoConfigurationTests {
 			assertThat(registry.find("phanes.loadbalancer.retries").counters()).hasSize(2);
 			assertThat(registry.find("other.requests").counters()).hasSize(1);
 			assertThat(registry.get("phanes.store.custom").counter().getId().getTag("outcome")).isEqualTo("success");
+			Timer.builder("phanes.store").register(registry);
+			LongTaskTimer.builder("phanes.store.active").register(registry);
+			assertThat(registry.get("phanes.store").timer().getId().getDescription()).isEqualTo("Store operations");
+			assertThat(registry.get("phanes.store.active").longTaskTimer().getId().getDescription())
+				.isEqualTo("Store operations in progress");
 		});
 	}
 

@@ -1,5 +1,8 @@
 package dev.phanes.sample.client;
 
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
@@ -21,10 +24,14 @@ public class ClientConfiguration {
 	 */
 	public static final String USER_HEADER = "X-User-Id";
 
+	/**
+	 * The builder of load-balanced clients, observed: each call is a client span whose
+	 * trace context goes to the peer in the request's headers.
+	 */
 	@Bean
 	@LoadBalanced
-	WebClient.Builder loadBalancedWebClientBuilder() {
-		return WebClient.builder();
+	WebClient.Builder loadBalancedWebClientBuilder(ObjectProvider<ObservationRegistry> observations) {
+		return WebClient.builder().observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean
