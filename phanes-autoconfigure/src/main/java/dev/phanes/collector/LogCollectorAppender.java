@@ -10,18 +10,24 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 
 /**
- * A Logback appender that hands each event to a {@link LogCollector}.
+ * A Logback appender that hands each event to a {@link LogCollector}, the trace and span
+ * ids of the MDC apart. The auto-configuration attaches one to the root logger and keeps
+ * it there; attach one yourself only to collect a Logback context of your own.
  */
-class LogCollectorAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+public class LogCollectorAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
 	/**
 	 * The appender's name in the Logback configuration.
 	 */
-	static final String NAME = "PHANES_LOG_COLLECTOR";
+	public static final String NAME = "PHANES_LOG_COLLECTOR";
 
 	private final LogCollector collector;
 
-	LogCollectorAppender(LogCollector collector) {
+	/**
+	 * Create an appender.
+	 * @param collector where events go
+	 */
+	public LogCollectorAppender(LogCollector collector) {
 		this.collector = collector;
 		setName(NAME);
 	}
