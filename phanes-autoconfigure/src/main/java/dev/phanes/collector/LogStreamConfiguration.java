@@ -6,6 +6,7 @@ import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
@@ -27,8 +28,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@code <management base path>/logs/stream}, on the management server (its own port if
  * {@code management.server.port} is set). A plain WebFlux route, present only while the
  * {@code logs} endpoint is exposed over HTTP and the application is reactive. Takes the
- * filters of the endpoint except {@code since} and {@code limit}; a slow client misses
- * events rather than slowing the application down.
+ * filters of the endpoint except {@code since} and {@code limit}. The logging thread only
+ * queues an event; a slow client misses events rather than slowing the application down.
  */
 @ManagementContextConfiguration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = Type.REACTIVE)
