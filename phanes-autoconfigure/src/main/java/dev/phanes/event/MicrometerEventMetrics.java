@@ -1,7 +1,11 @@
 package dev.phanes.event;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 
@@ -15,6 +19,10 @@ import org.springframework.beans.factory.ObjectProvider;
 public class MicrometerEventMetrics implements EventMetrics {
 
 	private final ObjectProvider<MeterRegistry> registry;
+
+	private final Map<Meter, Counter> counters = new ConcurrentHashMap<>();
+
+	private volatile @Nullable MeterRegistry meters;
 
 	/**
 	 * Create the metrics.
@@ -49,13 +57,35 @@ public class MicrometerEventMetrics implements EventMetrics {
 		count("phanes.event.dead.lettered", "Events moved to the dead-letter topic", transport, topic);
 	}
 
+	// Counts often, from Kafka's producer thread too: each counter is looked up once.
 	private void count(String name, String description, String transport, String topic) {
-		this.registry.ifAvailable((meters) -> Counter.builder(name)
-			.description(description)
-			.tag("transport", transport)
-			.tag("topic", topic)
-			.register(meters)
-			.increment());
+		Counter counter = this.counters.get(new Meter(name, transport, topic));
+		if (counter == null) {
+			MeterRegistry meters = meters();
+			if (meters == null) {
+				return;
+			}
+			counter = this.counters.computeIfAbsent(new Meter(name, transport, topic),
+					(meter) -> Counter.builder(name)
+						.description(description)
+						.tag("transport", transport)
+						.tag("topic", topic)
+						.register(meters));
+		}
+		counter.increment();
+	}
+
+	private @Nullable MeterRegistry meters() {
+		MeterRegistry meters = this.meters;
+		if (meters == null) {
+			meters = this.registry.getIfAvailable();
+			this.meters = meters;
+		}
+		return meters;
+	}
+
+	private record Meter(String name, String transport, String topic) {
+
 	}
 
 }
