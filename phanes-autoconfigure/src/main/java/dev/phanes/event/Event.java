@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * were published; {@code null} for none
  * @param type the logical name of the payload type (see {@link EventTypes}), never a
  * class name
- * @param timestamp when it was published
+ * @param timestamp when it was published, to the millisecond
  * @param headers application headers
  * @param payload the payload
  * @param <T> the payload type

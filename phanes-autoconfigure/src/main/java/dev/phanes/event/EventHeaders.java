@@ -22,11 +22,6 @@ public final class EventHeaders {
 	public static final String TYPE = PREFIX + "event-type";
 
 	/**
-	 * Publication time, ISO-8601.
-	 */
-	public static final String TIMESTAMP = PREFIX + "event-time";
-
-	/**
 	 * Comma-separated consumer groups the publishing process already delivered the event
 	 * to; consumers of those groups skip it, so each group gets it once.
 	 */

@@ -261,7 +261,11 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 		// version 4 UUID without SecureRandom's cost on every publication
 		UUID id = new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
 				(random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
-		return new Event<>(id.toString(), topic, key, type, Instant.now(), headers, payload);
+		// milliseconds, the precision of a Kafka record's timestamp, so that every
+		// process sees
+		// the same time
+		return new Event<>(id.toString(), topic, key, type, Instant.ofEpochMilli(System.currentTimeMillis()), headers,
+				payload);
 	}
 
 	/**

@@ -96,6 +96,11 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 
 	private final Set<String> createdTopics = ConcurrentHashMap.newKeySet();
 
+	private final Map<String, byte[]> typeHeaders = new ConcurrentHashMap<>();
+
+	// per topic; forgotten whenever a group joins or leaves
+	private final Map<String, byte[]> deliveredHeaders = new ConcurrentHashMap<>();
+
 	private final Object lifecycleLock = new Object();
 
 	private volatile boolean running;
@@ -205,21 +210,17 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		CompletableFuture<Void> sent = new CompletableFuture<>();
 		try {
-			this.template.send(record).whenComplete((result, ex) -> {
+			return this.template.send(record).handle((result, ex) -> {
 				if (ex != null) {
-					sent.completeExceptionally(notAcknowledged(event, ex));
+					throw notAcknowledged(event, ex);
 				}
-				else {
-					sent.complete(null);
-				}
+				return null;
 			});
 		}
 		catch (RuntimeException ex) {
-			sent.completeExceptionally(notAcknowledged(event, ex));
+			return CompletableFuture.failedFuture(notAcknowledged(event, ex));
 		}
-		return sent;
 	}
 
 	private EventPublishException notAcknowledged(Event<?> event, Throwable ex) {
@@ -232,9 +233,9 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 	private Headers headers(Event<?> event) {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(EventHeaders.ID, bytes(event.id()));
-		headers.add(EventHeaders.TYPE, bytes(event.type()));
-		headers.add(EventHeaders.TIMESTAMP, bytes(event.timestamp().toString()));
-		headers.add(EventHeaders.DELIVERED_GROUPS, bytes(String.join(",", localGroups(event.topic()))));
+		headers.add(EventHeaders.TYPE, this.typeHeaders.computeIfAbsent(event.type(), KafkaEventBus::bytes));
+		headers.add(EventHeaders.DELIVERED_GROUPS, this.deliveredHeaders.computeIfAbsent(event.topic(),
+				(topic) -> bytes(String.join(",", localGroups(topic)))));
 		event.headers().forEach((name, value) -> headers.add(name, bytes(value)));
 		return headers;
 	}
@@ -255,11 +256,13 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 
 	@Override
 	protected void groupJoined(String topic, String group, Class<?> type) {
+		this.deliveredHeaders.remove(topic);
 		container(topic, group);
 	}
 
 	@Override
 	protected void groupLeft(String topic, String group) {
+		this.deliveredHeaders.remove(topic);
 		if (group.equals(applicationGroup()) && this.settings.listenTopics().contains(topic)) {
 			return;
 		}
@@ -340,15 +343,13 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 			throw new EventDeserializationException("Event " + id + " on topic '" + record.topic() + "' has no payload",
 					new NullPointerException());
 		}
-		String timestamp = header(record.headers(), EventHeaders.TIMESTAMP);
 		Map<String, String> headers = new LinkedHashMap<>();
 		for (Header header : record.headers()) {
 			if (!header.key().startsWith(EventHeaders.PREFIX) && header.value() != null) {
 				headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
 			}
 		}
-		return new Event<>(id, record.topic(), record.key(), type,
-				(timestamp != null) ? Instant.parse(timestamp) : Instant.ofEpochMilli(record.timestamp()), headers,
+		return new Event<>(id, record.topic(), record.key(), type, Instant.ofEpochMilli(record.timestamp()), headers,
 				payload);
 	}
 
