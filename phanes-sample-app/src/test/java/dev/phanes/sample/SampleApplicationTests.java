@@ -94,6 +94,30 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void creatingANotePublishesNoteCreatedThatTheActivityListenerHears() {
+		Note note = this.client.post()
+			.uri("/notes")
+			.bodyValue(new NoteRequest("Event note", "heard elsewhere"))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Note.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(note).isNotNull();
+		this.client.get()
+			.uri("/activity")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$[0].id")
+			.isEqualTo(note.id())
+			.jsonPath("$[0].title")
+			.isEqualTo("Event note");
+	}
+
+	@Test
 	void createsANoteWithoutBody() {
 		Note note = create("Untitled thoughts", null);
 		assertThat(note.body()).isEmpty();

@@ -54,6 +54,7 @@ class SampleObservabilityTests {
 	// @formatter:off
 			"http post /peer/notes",
 			"store write",
+			"publish notes",
 			"http get",
 			"loadbalancer choice",
 			"http get /notes/{id}",

@@ -1,13 +1,20 @@
 package dev.phanes.sample.bll;
 
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
+import dev.phanes.event.EventBus;
+import dev.phanes.sample.event.NoteCreated;
 import dev.phanes.sample.model.Note;
 import dev.phanes.sample.model.NoteRequest;
 import dev.phanes.sample.store.NoteRepository;
@@ -35,14 +42,20 @@ public class NoteService {
 
 	private static final int MAX_ID_ATTEMPTS = 5;
 
+	private static final Log logger = LogFactory.getLog(NoteService.class);
+
 	private final NoteRepository repository;
+
+	private final EventBus events;
 
 	/**
 	 * Create a service.
 	 * @param repository where notes are kept
+	 * @param events where {@link NoteCreated} events go
 	 */
-	public NoteService(NoteRepository repository) {
+	public NoteService(NoteRepository repository, EventBus events) {
 		this.repository = repository;
+		this.events = events;
 	}
 
 	/**
@@ -58,7 +71,23 @@ public class NoteService {
 		String slug = slug(title);
 		// A taken id fails the conditional write, so two creates never share an id.
 		return Mono.defer(() -> this.repository.insert(newId(slug), title, body(request)))
-			.retryWhen(Retry.max(MAX_ID_ATTEMPTS - 1).filter(VersionConflictException.class::isInstance));
+			.retryWhen(Retry.max(MAX_ID_ATTEMPTS - 1).filter(VersionConflictException.class::isInstance))
+			.flatMap((note) -> published(note).thenReturn(note));
+	}
+
+	// The note is stored whatever happens to its event; a failed publication is logged
+	// with its reason rather than lost silently. Off the event loop: with Kafka,
+	// publishing
+	// may wait for the broker's metadata.
+	private Mono<Void> published(Note note) {
+		return Mono
+			.defer(() -> Mono.fromFuture(this.events.publish(NoteCreated.TOPIC, note.id(),
+					new NoteCreated(note.id(), note.title(), Instant.now()), Map.of())))
+			.subscribeOn(Schedulers.boundedElastic())
+			.doOnError((ex) -> logger.warn("Note " + note.id() + " was stored but its NoteCreated event was not "
+					+ "published: " + ex.getMessage()))
+			.onErrorComplete()
+			.then();
 	}
 
 	/**

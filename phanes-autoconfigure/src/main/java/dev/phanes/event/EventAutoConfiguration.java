@@ -1,0 +1,156 @@
+package dev.phanes.event;
+
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.phanes.event.kafka.KafkaEventBus;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+
+/**
+ * Auto-configuration of the Phanes {@link EventBus}: in-process by default, over Kafka
+ * with {@code phanes.event.type=kafka} on Spring Boot's Kafka auto-configuration; the
+ * {@link Subscribe @Subscribe} methods and the export of {@link ExportedEvent} payloads.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnPhanesEventEnabled
+@EnableConfigurationProperties(EventProperties.class)
+public final class EventAutoConfiguration {
+
+	private final EventProperties properties;
+
+	// Binding here reports an unknown phanes.event.type as the binding failure it is.
+	EventAutoConfiguration(EventProperties properties) {
+		this.properties = properties;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventTypes eventTypes() {
+		return new EventTypes(this.properties.getTypes());
+	}
+
+	@Bean
+	static SubscribeAnnotationBeanPostProcessor phanesSubscribeAnnotationBeanPostProcessor() {
+		return new SubscribeAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ApplicationEventExporter phanesApplicationEventExporter(ObjectProvider<EventBus> eventBus) {
+		return new ApplicationEventExporter(eventBus);
+	}
+
+	static String applicationGroup(EventProperties properties, Environment environment) {
+		String group = properties.getGroup();
+		return (group != null) ? group : environment.getProperty("spring.application.name", "application");
+	}
+
+	static InProcessEventBus.Observability observability(ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<EventObservationConvention> conventions, EventMetrics metrics) {
+		return new InProcessEventBus.Observability(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				conventions.orderedStream().toList(), metrics);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(EventMetrics.class)
+		MicrometerEventMetrics phanesEventMetrics(ObjectProvider<MeterRegistry> registry) {
+			return new MicrometerEventMetrics(registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.event.type", havingValue = "local", matchIfMissing = true)
+	static class LocalConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(EventBus.class)
+		InProcessEventBus eventBus(ApplicationEventPublisher publisher, EventTypes types, EventProperties properties,
+				Environment environment, ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<EventObservationConvention> conventions, ObjectProvider<EventMetrics> metrics) {
+			return new InProcessEventBus(publisher, types,
+					observability(observationRegistry, conventions, metrics.getIfAvailable(() -> EventMetrics.NONE)),
+					applicationGroup(properties, environment));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.event.type", havingValue = "kafka")
+	@ConditionalOnClass({ KafkaTemplate.class, JsonMapper.class })
+	static class KafkaConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(EventBus.class)
+		KafkaEventBus eventBus(ApplicationEventPublisher publisher, EventTypes types, EventProperties properties,
+				Environment environment, ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<EventObservationConvention> conventions, ObjectProvider<EventMetrics> metrics,
+				ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+				ObjectProvider<ConcurrentKafkaListenerContainerFactory<?, ?>> containerFactory,
+				ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> admin,
+				ObjectProvider<JsonMapper> jsonMapper) {
+			ConsumerFactory<?, ?> consumers = consumerFactory.getIfAvailable();
+			if (producerFactory.getIfAvailable() == null || containerFactory.getIfAvailable() == null
+					|| consumers == null) {
+				throw new EventBusUnavailableException("kafka",
+						"Spring Boot's Kafka producer factory, consumer factory and listener container factory",
+						"add the dependency org.springframework.boot:spring-boot-kafka (or spring-boot-starter-kafka) "
+								+ "and leave its auto-configuration on");
+			}
+			// A group that is new reads its topics from the start, so that it receives
+			// every event, unless the application chose otherwise.
+			Map<String, Object> consumerOverrides = consumers.getConfigurationProperties()
+				.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG) ? Map.of()
+						: Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+			String group = applicationGroup(properties, environment);
+			return new KafkaEventBus(publisher, types,
+					observability(observationRegistry, conventions, metrics.getIfAvailable(() -> EventMetrics.NONE)),
+					KafkaEventBus.Settings.of(properties, group, consumerOverrides), producerFactory.getObject(),
+					containerFactory.getObject(), admin.getIfAvailable(),
+					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "phanes.event.type", havingValue = "kafka")
+	@ConditionalOnMissingClass("org.springframework.kafka.core.KafkaTemplate")
+	static class MissingKafkaConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(EventBus.class)
+		InProcessEventBus eventBus() {
+			throw new EventBusUnavailableException("kafka", "spring-kafka",
+					"add the dependency org.springframework.boot:spring-boot-starter-kafka and set "
+							+ "spring.kafka.bootstrap-servers");
+		}
+
+	}
+
+}

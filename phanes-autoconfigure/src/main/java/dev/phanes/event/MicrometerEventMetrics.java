@@ -1,0 +1,91 @@
+package dev.phanes.event;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * Event metrics in Micrometer, tagged with transport and topic: the counters
+ * {@code phanes.event.published}, {@code phanes.event.delivered},
+ * {@code phanes.event.failed}, {@code phanes.event.retried} and
+ * {@code phanes.event.dead.lettered}. Does nothing while the application has no
+ * {@link MeterRegistry}.
+ */
+public class MicrometerEventMetrics implements EventMetrics {
+
+	private final ObjectProvider<MeterRegistry> registry;
+
+	private final Map<Meter, Counter> counters = new ConcurrentHashMap<>();
+
+	private volatile @Nullable MeterRegistry meters;
+
+	/**
+	 * Create the metrics.
+	 * @param registry the application's meter registry, if any
+	 */
+	public MicrometerEventMetrics(ObjectProvider<MeterRegistry> registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void published(String transport, String topic) {
+		count("phanes.event.published", "Events the transport took", transport, topic);
+	}
+
+	@Override
+	public void delivered(String transport, String topic) {
+		count("phanes.event.delivered", "Events a subscriber handled", transport, topic);
+	}
+
+	@Override
+	public void failed(String transport, String topic) {
+		count("phanes.event.failed", "Failed publications and deliveries", transport, topic);
+	}
+
+	@Override
+	public void retried(String transport, String topic) {
+		count("phanes.event.retried", "Deliveries attempted again after a failure", transport, topic);
+	}
+
+	@Override
+	public void deadLettered(String transport, String topic) {
+		count("phanes.event.dead.lettered", "Events moved to the dead-letter topic", transport, topic);
+	}
+
+	// Counts often, from Kafka's producer thread too: each counter is looked up once.
+	private void count(String name, String description, String transport, String topic) {
+		Counter counter = this.counters.get(new Meter(name, transport, topic));
+		if (counter == null) {
+			MeterRegistry meters = meters();
+			if (meters == null) {
+				return;
+			}
+			counter = this.counters.computeIfAbsent(new Meter(name, transport, topic),
+					(meter) -> Counter.builder(name)
+						.description(description)
+						.tag("transport", transport)
+						.tag("topic", topic)
+						.register(meters));
+		}
+		counter.increment();
+	}
+
+	private @Nullable MeterRegistry meters() {
+		MeterRegistry meters = this.meters;
+		if (meters == null) {
+			meters = this.registry.getIfAvailable();
+			this.meters = meters;
+		}
+		return meters;
+	}
+
+	private record Meter(String name, String transport, String topic) {
+
+	}
+
+}
