@@ -131,15 +131,21 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof EventBusApplicationEvent<?> busEvent && !busEvent.isRemote()
 				&& busEvent.getSource() == this) {
-			deliverLocally(busEvent.getEvent());
+			busEvent.undelivered(deliverLocally(busEvent.getEvent()));
 		}
 	}
 
-	private void deliverLocally(Event<?> event) {
+	/**
+	 * Hand an event published here to one subscriber of each group in this process.
+	 * @param event the event
+	 * @return the groups whose subscriber failed (empty when all succeeded)
+	 */
+	private Set<String> deliverLocally(Event<?> event) {
 		Map<String, EventGroup> groups = this.topics.get(event.topic());
 		if (groups == null) {
-			return;
+			return Set.of();
 		}
+		Set<String> failed = Set.of();
 		for (Map.Entry<String, EventGroup> group : groups.entrySet()) {
 			EventSubscriber<?> subscriber = group.getValue().pick(event.key());
 			if (subscriber != null) {
@@ -149,9 +155,12 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 				catch (Exception ex) {
 					logger.warn("Subscriber " + subscriber + " failed on event " + event.id() + "; the other "
 							+ "subscribers still receive it", ex);
+					failed = new LinkedHashSet<>(failed);
+					failed.add(group.getKey());
 				}
 			}
 		}
+		return failed;
 	}
 
 	/**
@@ -211,13 +220,16 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 		Observation observation = this.observability.observation(PUBLISH_CONVENTION, context).start();
 		CompletableFuture<Void> sent;
 		try (Observation.Scope scope = observation.openScope()) {
+			Set<String> undelivered;
 			if (multicast) {
-				this.publisher.publishEvent(new EventBusApplicationEvent<>(this, event, false));
+				EventBusApplicationEvent<T> local = new EventBusApplicationEvent<>(this, event, false);
+				this.publisher.publishEvent(local);
+				undelivered = local.undelivered();
 			}
 			else {
-				deliverLocally(event);
+				undelivered = deliverLocally(event);
 			}
-			sent = transmit(event);
+			sent = transmit(event, undelivered);
 		}
 		catch (RuntimeException ex) {
 			failed(context, observation, ex);
@@ -272,9 +284,11 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 	 * Hand an event to the transport after local delivery. In-process there is nothing
 	 * more to do.
 	 * @param event the event
+	 * @param undelivered the local groups whose subscriber failed on the event, which the
+	 * transport should deliver again
 	 * @return a completion that completes once the transport holds the event
 	 */
-	protected CompletableFuture<Void> transmit(Event<?> event) {
+	protected CompletableFuture<Void> transmit(Event<?> event, Set<String> undelivered) {
 		return CompletableFuture.completedFuture(null);
 	}
 

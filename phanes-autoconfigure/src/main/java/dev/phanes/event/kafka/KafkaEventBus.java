@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -195,7 +196,7 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 	}
 
 	@Override
-	protected CompletableFuture<Void> transmit(Event<?> event) {
+	protected CompletableFuture<Void> transmit(Event<?> event, Set<String> undelivered) {
 		ProducerRecord<String, byte[]> record;
 		try {
 			createTopic(event.topic());
@@ -205,7 +206,7 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 					.failedFuture(new EventTooLargeException(event.topic(), value.length, this.settings.maxSize()));
 			}
 			record = new ProducerRecord<>(event.topic(), null, event.timestamp().toEpochMilli(), event.key(), value,
-					headers(event));
+					headers(event, undelivered));
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -230,14 +231,28 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 				+ " (phanes.event.kafka.delivery-timeout); other services did not receive it: " + cause, cause);
 	}
 
-	private Headers headers(Event<?> event) {
+	private Headers headers(Event<?> event, Set<String> undelivered) {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(EventHeaders.ID, bytes(event.id()));
 		headers.add(EventHeaders.TYPE, this.typeHeaders.computeIfAbsent(event.type(), KafkaEventBus::bytes));
-		headers.add(EventHeaders.DELIVERED_GROUPS, this.deliveredHeaders.computeIfAbsent(event.topic(),
-				(topic) -> bytes(String.join(",", localGroups(topic)))));
+		headers.add(EventHeaders.DELIVERED_GROUPS,
+				undelivered.isEmpty()
+						? this.deliveredHeaders.computeIfAbsent(event.topic(),
+								(topic) -> deliveredGroups(topic, undelivered))
+						: deliveredGroups(event.topic(), undelivered));
 		event.headers().forEach((name, value) -> headers.add(name, bytes(value)));
 		return headers;
+	}
+
+	/**
+	 * The groups that received an event in this process, which consumers of those groups
+	 * skip; a group whose subscriber failed here is left out, so that Kafka delivers the
+	 * event to it again (with retries and the dead-letter topic).
+	 */
+	private byte[] deliveredGroups(String topic, Set<String> undelivered) {
+		Set<String> groups = new LinkedHashSet<>(localGroups(topic));
+		groups.removeAll(undelivered);
+		return bytes(String.join(",", groups));
 	}
 
 	private static byte[] bytes(String value) {

@@ -143,6 +143,28 @@ class KafkaEventBusIT {
 	}
 
 	@Test
+	void aGroupWhoseSubscriberFailedInThePublishingProcessGetsTheEventAgainOverKafka() {
+		String topic = "notes-local-failure";
+		ConfigurableApplicationContext notes = service("notes");
+		Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+		List<String> indexed = new CopyOnWriteArrayList<>();
+		notes.getBean(EventBus.class).subscribe(topic, "indexer", Note.class, (event) -> {
+			if (attempts.computeIfAbsent(event.id(), (id) -> new AtomicInteger()).incrementAndGet() == 1) {
+				throw new IllegalStateException("index not ready for " + event.id());
+			}
+			indexed.add(event.id());
+		});
+		List<String> published = publish(notes.getBean(EventBus.class), topic, 0, 5);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(indexed).containsExactlyInAnyOrderElementsOf(published));
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(attempts.values()).allMatch((count) -> count.get() == 2));
+		MeterRegistry meters = notes.getBean(MeterRegistry.class);
+		assertThat(meters.get("phanes.event.failed").tags("transport", "local", "topic", topic).counter().count())
+			.isEqualTo(5);
+	}
+
+	@Test
 	void aPoisonEventEndsInTheDeadLetterTopicAfterTheRetriesWhileLaterEventsFlow() {
 		String topic = "payments-poison";
 		EventBus shop = service("shop").getBean(EventBus.class);
