@@ -41,6 +41,10 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
 				return new ConfigData(List.of(propertySource(prefix, new EtcdConfigClient.Snapshot(0, Map.of()))));
 			}
 			else {
+				// Start-up stops here, before the client is handed to a context that
+				// would
+				// close it.
+				client.close();
 				throw new EtcdConfigUnavailableException(resource, ex);
 			}
 		}

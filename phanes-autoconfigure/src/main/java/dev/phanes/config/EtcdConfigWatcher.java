@@ -38,7 +38,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 
 	private final Map<String, Long> revisions = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService executor;
+	private volatile ScheduledExecutorService executor;
 
 	private volatile boolean running;
 
@@ -50,7 +50,11 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 	public EtcdConfigWatcher(EtcdConfigClient client, ConfigReloader reloader) {
 		this.client = client;
 		this.reloader = reloader;
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+		this.executor = newExecutor();
+	}
+
+	private static ScheduledExecutorService newExecutor() {
+		return Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "phanes-etcd-config-watch");
 			thread.setDaemon(true);
 			return thread;
@@ -58,7 +62,10 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	public synchronized void start() {
+		if (this.executor.isShutdown()) {
+			this.executor = newExecutor();
+		}
 		this.running = true;
 		for (String prefix : this.client.prefixes()) {
 			EtcdConfigClient.Snapshot snapshot = this.client.lastGood(prefix);
@@ -141,7 +148,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
+	public synchronized void stop() {
 		this.running = false;
 		this.executor.shutdownNow();
 		List.copyOf(this.watchers.values()).forEach(Watch.Watcher::close);
