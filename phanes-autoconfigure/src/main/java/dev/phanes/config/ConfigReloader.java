@@ -81,7 +81,7 @@ public class ConfigReloader implements DisposableBean {
 
 	private final Object lock = new Object();
 
-	private @Nullable Observation pending;
+	private @Nullable Reload pending;
 
 	private final AtomicLong reloads = new AtomicLong();
 
@@ -124,10 +124,7 @@ public class ConfigReloader implements DisposableBean {
 			if (this.pending != null) {
 				return;
 			}
-			this.pending = Observation
-				.createNotStarted(this.convention, new DefaultConfigReloadObservationConvention(),
-						() -> new ConfigReloadObservationContext(source), this.observationRegistry)
-				.start();
+			this.pending = start(source);
 		}
 		try {
 			this.executor.schedule(this::reloadPending, this.coalesce.toNanos(), TimeUnit.NANOSECONDS);
@@ -143,26 +140,32 @@ public class ConfigReloader implements DisposableBean {
 	 * @return how it ended
 	 */
 	public Result reload(ConfigReloadSource source) {
+		return reload(start(source));
+	}
+
+	private Reload start(ConfigReloadSource source) {
+		ConfigReloadObservationContext context = new ConfigReloadObservationContext(source);
 		Observation observation = Observation
-			.createNotStarted(this.convention, new DefaultConfigReloadObservationConvention(),
-					() -> new ConfigReloadObservationContext(source), this.observationRegistry)
+			.createNotStarted(this.convention, new DefaultConfigReloadObservationConvention(), () -> context,
+					this.observationRegistry)
 			.start();
-		return reload(observation);
+		return new Reload(observation, context);
 	}
 
 	private void reloadPending() {
-		Observation observation;
+		Reload reload;
 		synchronized (this.lock) {
-			observation = this.pending;
+			reload = this.pending;
 			this.pending = null;
 		}
-		if (observation != null) {
-			reload(observation);
+		if (reload != null) {
+			reload(reload);
 		}
 	}
 
-	private synchronized Result reload(Observation observation) {
-		ConfigReloadObservationContext context = (ConfigReloadObservationContext) observation.getContext();
+	private synchronized Result reload(Reload reload) {
+		Observation observation = reload.observation();
+		ConfigReloadObservationContext context = reload.context();
 		Result result;
 		try {
 			result = reloadNow(context.getSource());
@@ -338,6 +341,10 @@ public class ConfigReloader implements DisposableBean {
 	 */
 	public record Result(ConfigReloadObservationContext.Outcome outcome, Set<String> changedKeys,
 			List<String> problems) {
+
+	}
+
+	private record Reload(Observation observation, ConfigReloadObservationContext context) {
 
 	}
 

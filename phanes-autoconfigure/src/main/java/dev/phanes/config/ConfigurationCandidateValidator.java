@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -42,7 +43,7 @@ import org.springframework.util.ClassUtils;
  * that a reload can refuse values before any bean is reset. The beans themselves are not
  * touched. Thread-safe.
  */
-public class ConfigurationCandidateValidator {
+public class ConfigurationCandidateValidator implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(ConfigurationCandidateValidator.class);
 
@@ -53,7 +54,7 @@ public class ConfigurationCandidateValidator {
 
 	private final ConfigurationPropertiesBeans beans;
 
-	private volatile @Nullable LocalValidatorFactoryBean beanValidator;
+	private volatile @Nullable Validator beanValidator;
 
 	/**
 	 * Create a validator.
@@ -138,11 +139,9 @@ public class ConfigurationCandidateValidator {
 	}
 
 	private Validator beanValidator() {
-		LocalValidatorFactoryBean validator = this.beanValidator;
+		Validator validator = this.beanValidator;
 		if (validator == null) {
-			validator = new LocalValidatorFactoryBean();
-			validator.setApplicationContext(this.context);
-			validator.afterPropertiesSet();
+			validator = BeanValidation.create(this.context);
 			this.beanValidator = validator;
 		}
 		return validator;
@@ -179,12 +178,25 @@ public class ConfigurationCandidateValidator {
 
 	/**
 	 * Close the Bean Validation factory, if one was made.
+	 * @throws Exception if it cannot be closed
 	 */
-	void close() {
-		LocalValidatorFactoryBean validator = this.beanValidator;
-		if (validator != null) {
-			validator.close();
+	@Override
+	public void destroy() throws Exception {
+		if (this.beanValidator instanceof DisposableBean disposable) {
+			disposable.destroy();
 		}
+	}
+
+	// Loaded only when Bean Validation is on the class path.
+	private static final class BeanValidation {
+
+		static Validator create(ConfigurableApplicationContext context) {
+			LocalValidatorFactoryBean validator = new LocalValidatorFactoryBean();
+			validator.setApplicationContext(context);
+			validator.afterPropertiesSet();
+			return validator;
+		}
+
 	}
 
 }

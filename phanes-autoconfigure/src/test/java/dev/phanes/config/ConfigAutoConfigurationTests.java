@@ -77,6 +77,15 @@ class ConfigAutoConfigurationTests {
 	}
 
 	@Test
+	void reloadsWithoutBeanValidation() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("jakarta.validation"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(ConfigReloader.class)
+				.satisfies((reloader) -> assertThat(reloader.reload(ConfigReloadSource.FILE).outcome())
+					.isEqualTo(ConfigReloadObservationContext.Outcome.SUCCESS)));
+	}
+
+	@Test
 	void userReloaderWins() {
 		this.contextRunner
 			.withBean("myReloader", ConfigReloader.class,

@@ -26,11 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
  * in that file: the store table between the {@value #BEGIN} and {@value #END} markers,
  * the load-balancer tables between the {@value #LOAD_BALANCER_BEGIN} and
  * {@value #LOAD_BALANCER_END} markers, the discovery table ({@link ConvergenceTable})
- * between the {@value #DISCOVERY_BEGIN} and {@value #DISCOVERY_END} markers. A table is
- * written only if the run has its benchmarks, so the store suite,
- * {@link LoadBalancerBenchmark} and {@link DiscoveryConvergenceBenchmark} can be run
- * apart. Store pairs are found by name: {@code phanesWrite} goes with
- * {@code baselineWrite} of the same class.
+ * between the {@value #DISCOVERY_BEGIN} and {@value #DISCOVERY_END} markers, the config
+ * reload table ({@link ReloadLatencyTable}) between the {@value #CONFIG_BEGIN} and
+ * {@value #CONFIG_END} markers. A table is written only if the run has its benchmarks, so
+ * the store suite, {@link LoadBalancerBenchmark} and
+ * {@link DiscoveryConvergenceBenchmark} can be run apart. Store pairs are found by name:
+ * {@code phanesWrite} goes with {@code baselineWrite} of the same class.
  */
 public final class Ratios {
 
@@ -64,6 +65,16 @@ public final class Ratios {
 	 */
 	public static final String DISCOVERY_END = "<!-- discovery:end -->";
 
+	/**
+	 * Marker before the generated config reload table in a markdown file.
+	 */
+	public static final String CONFIG_BEGIN = "<!-- config:begin -->";
+
+	/**
+	 * Marker after the generated config reload table in a markdown file.
+	 */
+	public static final String CONFIG_END = "<!-- config:end -->";
+
 	private static final List<Backend> BACKENDS = List.of(new Backend("memory", MemoryStoreBenchmark.class, 0.8),
 			new Backend("file", FileStoreBenchmark.class, 0.8), new Backend("jpa", JpaStoreBenchmark.class, 0.7));
 
@@ -90,13 +101,14 @@ public final class Ratios {
 		String table = table(results);
 		String loadBalancerTable = loadBalancerTable(results);
 		String discoveryTable = ConvergenceTable.table(results);
-		if (table.isEmpty() && loadBalancerTable.isEmpty() && discoveryTable.isEmpty()) {
-			System.err.println("No store, load-balancer or discovery benchmark in " + args[0]);
+		String configTable = ReloadLatencyTable.table(results);
+		if (table.isEmpty() && loadBalancerTable.isEmpty() && discoveryTable.isEmpty() && configTable.isEmpty()) {
+			System.err.println("No store, load-balancer, discovery or config benchmark in " + args[0]);
 			System.exit(1);
 		}
 		if (args.length == 1) {
 			String separator = "";
-			for (String printed : List.of(table, loadBalancerTable, discoveryTable)) {
+			for (String printed : List.of(table, loadBalancerTable, discoveryTable, configTable)) {
 				if (!printed.isEmpty()) {
 					System.out.print(separator + printed);
 					separator = "\n";
@@ -114,6 +126,9 @@ public final class Ratios {
 		}
 		if (!discoveryTable.isEmpty()) {
 			text = replaceBetweenMarkers(text, DISCOVERY_BEGIN, DISCOVERY_END, discoveryTable);
+		}
+		if (!configTable.isEmpty()) {
+			text = replaceBetweenMarkers(text, CONFIG_BEGIN, CONFIG_END, configTable);
 		}
 		Files.writeString(markdown, text, StandardCharsets.UTF_8);
 		System.out.println("Updated " + markdown);
