@@ -199,6 +199,7 @@ public class ConfigReloader implements DisposableBean {
 		if (!problems.isEmpty()) {
 			return reject(source, problems);
 		}
+		this.lastRejection = null;
 		merge(candidate, environment.getPropertySources());
 		Set<String> keys = changes.keySet();
 		this.context.publishEvent(new EnvironmentChangeEvent(this.context, keys));
@@ -206,7 +207,6 @@ public class ConfigReloader implements DisposableBean {
 			this.refreshScope.refreshAll();
 		}
 		this.liveProperties.rebind(environment);
-		this.lastRejection = null;
 		logger.info("Configuration reloaded (" + source.name().toLowerCase(java.util.Locale.ROOT) + "); changed keys: "
 				+ keys);
 		return new Result(ConfigReloadObservationContext.Outcome.SUCCESS, Set.copyOf(keys), List.of());

@@ -9,11 +9,13 @@ import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.MutablePropertySources;
@@ -33,6 +35,12 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 class ConfigTestApplication {
 
 	@Bean
+	@RefreshScope
+	GreetingHolder greetingHolder(@Value("${shop.greeting}") String greeting) {
+		return new GreetingHolder(greeting);
+	}
+
+	@Bean
 	SimpleMeterRegistry meterRegistry() {
 		return new SimpleMeterRegistry();
 	}
@@ -42,6 +50,24 @@ class ConfigTestApplication {
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meterRegistry));
 		return registry;
+	}
+
+	/**
+	 * A refresh-scoped bean: created again with the current greeting after a reload (a
+	 * class, not a record, since the scope proxies it).
+	 */
+	static class GreetingHolder {
+
+		private final String greeting;
+
+		GreetingHolder(String greeting) {
+			this.greeting = greeting;
+		}
+
+		String greeting() {
+			return this.greeting;
+		}
+
 	}
 
 	/**

@@ -175,6 +175,20 @@ public final class EtcdServer implements AutoCloseable {
 	}
 
 	/**
+	 * Write keys {@code prefix0} … {@code prefix(count-1)} at once (all requests sent
+	 * before any answer is awaited), each holding its number, and wait for all.
+	 * @param prefix the start of the keys
+	 * @param count how many
+	 */
+	public void putAll(String prefix, int count) {
+		java.util.List<java.util.concurrent.CompletableFuture<?>> puts = new java.util.ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			puts.add(client().getKVClient().put(bytes(prefix + i), bytes(Integer.toString(i))));
+		}
+		join(java.util.concurrent.CompletableFuture.allOf(puts.toArray(java.util.concurrent.CompletableFuture[]::new)));
+	}
+
+	/**
 	 * Delete a key and wait for the delete.
 	 * @param key the key
 	 */
