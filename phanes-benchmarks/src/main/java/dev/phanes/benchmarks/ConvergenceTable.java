@@ -78,7 +78,7 @@ final class ConvergenceTable {
 				text(phanes, "warmupIterations"), jvmArgs(phanes), jvmArgs(jmdns));
 	}
 
-	private static String jvmArgs(JsonNode result) {
+	static String jvmArgs(JsonNode result) {
 		StringBuilder arguments = new StringBuilder();
 		for (JsonNode argument : result.path("jvmArgs")) {
 			arguments.append((arguments.isEmpty()) ? "" : " ").append('`').append(argument.asString()).append('`');
@@ -89,7 +89,7 @@ final class ConvergenceTable {
 	/**
 	 * A percentile of the rounds, in milliseconds.
 	 */
-	private static double percentile(JsonNode result, String percentile) {
+	static double percentile(JsonNode result, String percentile) {
 		JsonNode metric = result.get("primaryMetric");
 		JsonNode value = metric.path("scorePercentiles").get(percentile);
 		if (value == null) {
@@ -109,7 +109,7 @@ final class ConvergenceTable {
 		};
 	}
 
-	private static int rounds(JsonNode result) {
+	static int rounds(JsonNode result) {
 		int rounds = 0;
 		for (JsonNode fork : result.get("primaryMetric").path("rawData")) {
 			rounds += fork.size();
@@ -117,11 +117,11 @@ final class ConvergenceTable {
 		return rounds;
 	}
 
-	private static String millis(double millis) {
+	static String millis(double millis) {
 		return String.format(Locale.ROOT, (millis >= 100) ? "%,.0f" : "%,.1f", millis);
 	}
 
-	private static String text(@Nullable JsonNode result, String field) {
+	static String text(@Nullable JsonNode result, String field) {
 		JsonNode node = (result != null) ? result.get(field) : null;
 		return (node != null) ? node.asString() : "?";
 	}

@@ -28,11 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@value #LOAD_BALANCER_END} markers, the discovery table ({@link ConvergenceTable})
  * between the {@value #DISCOVERY_BEGIN} and {@value #DISCOVERY_END} markers, the
  * observability tables ({@link ObservabilityTable}) between the
- * {@value #OBSERVABILITY_BEGIN} and {@value #OBSERVABILITY_END} markers. A table is
- * written only if the run has its benchmarks, so the store suite,
- * {@link LoadBalancerBenchmark} and {@link DiscoveryConvergenceBenchmark} can be run
- * apart. Store pairs are found by name: {@code phanesWrite} goes with
- * {@code baselineWrite} of the same class.
+ * {@value #OBSERVABILITY_BEGIN} and {@value #OBSERVABILITY_END} markers, the config
+ * reload table ({@link ReloadLatencyTable}) between the {@value #CONFIG_BEGIN} and
+ * {@value #CONFIG_END} markers. A table is written only if the run has its benchmarks, so
+ * the store suite, {@link LoadBalancerBenchmark} and
+ * {@link DiscoveryConvergenceBenchmark} can be run apart. Store pairs are found by name:
+ * {@code phanesWrite} goes with {@code baselineWrite} of the same class.
  */
 public final class Ratios {
 
@@ -76,6 +77,16 @@ public final class Ratios {
 	 */
 	public static final String OBSERVABILITY_END = "<!-- observability:end -->";
 
+	/**
+	 * Marker before the generated config reload table in a markdown file.
+	 */
+	public static final String CONFIG_BEGIN = "<!-- config:begin -->";
+
+	/**
+	 * Marker after the generated config reload table in a markdown file.
+	 */
+	public static final String CONFIG_END = "<!-- config:end -->";
+
 	private static final List<Backend> BACKENDS = List.of(new Backend("memory", MemoryStoreBenchmark.class, 0.8),
 			new Backend("file", FileStoreBenchmark.class, 0.8), new Backend("jpa", JpaStoreBenchmark.class, 0.7));
 
@@ -103,14 +114,15 @@ public final class Ratios {
 		String loadBalancerTable = loadBalancerTable(results);
 		String discoveryTable = ConvergenceTable.table(results);
 		String observabilityTable = ObservabilityTable.table(results);
-		if (table.isEmpty() && loadBalancerTable.isEmpty() && discoveryTable.isEmpty()
-				&& observabilityTable.isEmpty()) {
-			System.err.println("No store, load-balancer, discovery or observability benchmark in " + args[0]);
+		String configTable = ReloadLatencyTable.table(results);
+		if (table.isEmpty() && loadBalancerTable.isEmpty() && discoveryTable.isEmpty() && observabilityTable.isEmpty()
+				&& configTable.isEmpty()) {
+			System.err.println("No store, load-balancer, discovery, observability or config benchmark in " + args[0]);
 			System.exit(1);
 		}
 		if (args.length == 1) {
 			String separator = "";
-			for (String printed : List.of(table, loadBalancerTable, discoveryTable, observabilityTable)) {
+			for (String printed : List.of(table, loadBalancerTable, discoveryTable, observabilityTable, configTable)) {
 				if (!printed.isEmpty()) {
 					System.out.print(separator + printed);
 					separator = "\n";
@@ -131,6 +143,9 @@ public final class Ratios {
 		}
 		if (!observabilityTable.isEmpty()) {
 			text = replaceBetweenMarkers(text, OBSERVABILITY_BEGIN, OBSERVABILITY_END, observabilityTable);
+		}
+		if (!configTable.isEmpty()) {
+			text = replaceBetweenMarkers(text, CONFIG_BEGIN, CONFIG_END, configTable);
 		}
 		Files.writeString(markdown, text, StandardCharsets.UTF_8);
 		System.out.println("Updated " + markdown);

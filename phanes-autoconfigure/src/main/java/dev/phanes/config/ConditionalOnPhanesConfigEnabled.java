@@ -1,0 +1,20 @@
+package dev.phanes.config;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+
+/**
+ * Matches unless {@code phanes.config.enabled} is {@code false}.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ ElementType.TYPE, ElementType.METHOD })
+@Documented
+@ConditionalOnProperty(name = "phanes.config.enabled", matchIfMissing = true)
+public @interface ConditionalOnPhanesConfigEnabled {
+
+}

@@ -1,0 +1,83 @@
+package dev.phanes.config;
+
+import io.etcd.jetcd.Client;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesBeans;
+import org.springframework.cloud.context.scope.refresh.RefreshScope;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of configuration reloads: {@link LiveProperties} handles, the
+ * {@link ConfigReloader} on Spring Cloud Context, the watch of configuration files and,
+ * when an {@code etcd:} import created an {@link EtcdConfigClient}, the watch of its
+ * prefixes.
+ */
+@AutoConfiguration(afterName = { "org.springframework.cloud.autoconfigure.RefreshAutoConfiguration",
+		"org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnPhanesConfigEnabled
+@EnableConfigurationProperties(ConfigProperties.class)
+public final class ConfigAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LiveProperties liveProperties(ConfigurableApplicationContext context) {
+		return new LiveProperties(context.getEnvironment());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ConfigurationPropertiesBeans.class)
+	@ConditionalOnBean(ConfigurationPropertiesBeans.class)
+	static class ReloadConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConfigurationCandidateValidator configurationCandidateValidator(ConfigurableApplicationContext context,
+				ConfigurationPropertiesBeans beans) {
+			return new ConfigurationCandidateValidator(context, beans);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConfigReloader configReloader(ConfigurableApplicationContext context, ConfigurationCandidateValidator validator,
+				ObjectProvider<RefreshScope> refreshScope, LiveProperties liveProperties, ConfigProperties properties,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<ConfigReloadObservationConvention> convention) {
+			return new ConfigReloader(context, validator, refreshScope.getIfAvailable(), liveProperties,
+					properties.getReload().getCoalesce(),
+					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), convention.getIfAvailable());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProperty(name = "phanes.config.reload.watch-files", matchIfMissing = true)
+		ConfigFileWatcher configFileWatcher(ConfigurableApplicationContext context, ConfigReloader reloader) {
+			return new ConfigFileWatcher(context.getEnvironment(), reloader);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(Client.class)
+		@ConditionalOnBean(EtcdConfigClient.class)
+		static class EtcdWatchConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			EtcdConfigWatcher etcdConfigWatcher(EtcdConfigClient client, ConfigReloader reloader) {
+				return new EtcdConfigWatcher(client, reloader);
+			}
+
+		}
+
+	}
+
+}

@@ -1,0 +1,214 @@
+package dev.phanes.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The etcd client of the config block: reads the prefixes imported with
+ * {@code spring.config.import=etcd:…} and keeps the last values read from each, so that a
+ * reload while etcd is unreachable keeps them instead of dropping them.
+ * <p>
+ * Created when the first {@code etcd:} import is resolved, before the application context
+ * exists, and then registered in the context as the bean {@code phanesEtcdConfigClient},
+ * which closes it. Thread-safe.
+ */
+public class EtcdConfigClient implements AutoCloseable {
+
+	private final Client client;
+
+	private final List<String> endpoints;
+
+	private final Duration requestTimeout;
+
+	private final Duration retryInterval;
+
+	private final Set<String> prefixes = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a client; it connects on first use.
+	 * @param etcd the settings
+	 * @return the client
+	 */
+	public static EtcdConfigClient create(ConfigProperties.Etcd etcd) {
+		ClientBuilder builder = Client.builder()
+			.endpoints(etcd.getEndpoints().toArray(String[]::new))
+			.connectTimeout(etcd.getConnectTimeout());
+		if (etcd.getUser() != null) {
+			builder.user(bytes(etcd.getUser()));
+			builder.password(bytes((etcd.getPassword() != null) ? etcd.getPassword() : ""));
+		}
+		ConfigProperties.Tls tls = etcd.getTls();
+		if (tls.getTrustCertificates() != null || tls.getCertificate() != null) {
+			try {
+				builder.sslContext((ssl) -> {
+					if (tls.getTrustCertificates() != null) {
+						ssl.trustManager(tls.getTrustCertificates().toFile());
+					}
+					Path certificate = tls.getCertificate();
+					Path privateKey = tls.getPrivateKey();
+					if (certificate != null && privateKey != null) {
+						ssl.keyManager(certificate.toFile(), privateKey.toFile());
+					}
+				});
+			}
+			catch (SSLException ex) {
+				throw new ConfigException(
+						"Cannot set up TLS for etcd from phanes.config.etcd.tls.*: " + ex.getMessage(), ex);
+			}
+		}
+		return new EtcdConfigClient(builder.build(), etcd);
+	}
+
+	EtcdConfigClient(Client client, ConfigProperties.Etcd etcd) {
+		this.client = client;
+		this.endpoints = List.copyOf(etcd.getEndpoints());
+		this.requestTimeout = etcd.getRequestTimeout();
+		this.retryInterval = etcd.getRetryInterval();
+	}
+
+	/**
+	 * Read every key under a prefix and remember the result as its last good values.
+	 * @param prefix the prefix, ending in {@code /}
+	 * @return the properties and the revision they were read at
+	 * @throws EtcdUnavailableException if etcd does not answer within the request timeout
+	 * @throws InvalidEtcdValueException if a document under the prefix does not parse
+	 */
+	public Snapshot load(String prefix) {
+		GetResponse response = await(
+				this.client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
+				"read the prefix " + prefix);
+		Map<String, byte[]> entries = new LinkedHashMap<>();
+		for (KeyValue keyValue : response.getKvs()) {
+			entries.put(keyValue.getKey().toString(StandardCharsets.UTF_8), keyValue.getValue().getBytes());
+		}
+		// In etcd's key order, so that maps bind in the order their keys sort.
+		Snapshot snapshot = new Snapshot(response.getHeader().getRevision(),
+				Collections.unmodifiableMap(EtcdKeyMapper.properties(prefix, entries)));
+		this.snapshots.put(prefix, snapshot);
+		return snapshot;
+	}
+
+	/**
+	 * Ask etcd for one key under a prefix, to tell whether it answers.
+	 * @param prefix the prefix
+	 * @return the current revision of the store
+	 * @throws EtcdUnavailableException if etcd does not answer within the request timeout
+	 */
+	public long ping(String prefix) {
+		return await(this.client.getKVClient()
+			.get(bytes(prefix), GetOption.builder().isPrefix(true).withCountOnly(true).build()), "reach etcd")
+			.getHeader()
+			.getRevision();
+	}
+
+	private <T> T await(CompletableFuture<T> future, String what) {
+		try {
+			return future.get(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			throw new EtcdUnavailableException(this.endpoints,
+					"could not " + what + " within " + this.requestTimeout.toMillis() + " ms", ex);
+		}
+		catch (ExecutionException ex) {
+			throw new EtcdUnavailableException(this.endpoints, "could not " + what + ": " + ex.getCause(),
+					ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			future.cancel(true);
+			throw new EtcdUnavailableException(this.endpoints, "interrupted trying to " + what, ex);
+		}
+	}
+
+	/**
+	 * The values last read from a prefix.
+	 * @param prefix the prefix
+	 * @return the last good snapshot, or {@code null} if the prefix was never read
+	 */
+	public @Nullable Snapshot lastGood(String prefix) {
+		return this.snapshots.get(prefix);
+	}
+
+	void addPrefix(String prefix) {
+		this.prefixes.add(prefix);
+	}
+
+	/**
+	 * The prefixes imported so far.
+	 * @return the prefixes, sorted
+	 */
+	public List<String> prefixes() {
+		List<String> sorted = new ArrayList<>(this.prefixes);
+		sorted.sort(null);
+		return sorted;
+	}
+
+	/**
+	 * The endpoints this client connects to.
+	 * @return the endpoints
+	 */
+	public List<String> endpoints() {
+		return this.endpoints;
+	}
+
+	/**
+	 * Time to wait before retrying a failed watch.
+	 * @return the interval
+	 */
+	public Duration retryInterval() {
+		return this.retryInterval;
+	}
+
+	/**
+	 * The jetcd client, for watches.
+	 * @return the client
+	 */
+	public Client jetcd() {
+		return this.client;
+	}
+
+	@Override
+	public void close() {
+		this.client.close();
+	}
+
+	static ByteSequence bytes(String text) {
+		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The properties under a prefix at one revision of etcd.
+	 *
+	 * @param revision the revision of the store when they were read
+	 * @param properties the properties, by name
+	 */
+	public record Snapshot(long revision, Map<String, Object> properties) {
+
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.phanes.config;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Reports whether etcd answers a read of the first imported prefix, with the endpoints,
+ * prefixes and the last rejected change as details; a rejected change leaves the status
+ * alone, since the last good values are still served.
+ * <p>
+ * Put it in the readiness group, never liveness, so an etcd outage takes the instance out
+ * of rotation instead of restarting it (it keeps serving its last good configuration).
+ */
+public class EtcdConfigHealthIndicator extends AbstractHealthIndicator {
+
+	private final EtcdConfigClient client;
+
+	private final @Nullable ConfigReloader reloader;
+
+	/**
+	 * Create an indicator.
+	 * @param client the client to check
+	 * @param reloader the reloader whose last rejection to report, if reloads are on
+	 */
+	public EtcdConfigHealthIndicator(EtcdConfigClient client, @Nullable ConfigReloader reloader) {
+		super("etcd configuration health check failed");
+		this.client = client;
+		this.reloader = reloader;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		builder.withDetail("endpoints", this.client.endpoints()).withDetail("prefixes", this.client.prefixes());
+		ConfigReloader.Rejection rejection = (this.reloader != null) ? this.reloader.lastRejection() : null;
+		if (rejection != null) {
+			builder.withDetail("lastRejectedChange", rejection);
+		}
+		String prefix = this.client.prefixes().isEmpty() ? "/" : this.client.prefixes().get(0);
+		long revision = this.client.ping(prefix);
+		builder.up().withDetail("revision", revision);
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.phanes.test;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Starts a real etcd server ({@link EtcdServer}) for one test class and kills it after
+ * the class; injects it as an {@link EtcdServer} parameter. Without the {@code etcd}
+ * program the class is skipped, or fails on CI ({@link Prerequisites}).
+ */
+public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EtcdExtension.class);
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		String executable = EtcdServer.executable();
+		Prerequisites.require(executable != null,
+				"the etcd program (/usr/bin/etcd or on the PATH; Debian package etcd-server)");
+		context.getStore(NAMESPACE).put(EtcdServer.class, new EtcdServer(executable));
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		EtcdServer server = context.getStore(NAMESPACE).remove(EtcdServer.class, EtcdServer.class);
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	@Override
+	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return parameterContext.getParameter().getType() == EtcdServer.class;
+	}
+
+	@Override
+	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return extensionContext.getStore(NAMESPACE).get(EtcdServer.class, EtcdServer.class);
+	}
+
+}
