@@ -186,11 +186,27 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 		if (!subscriber.isActive()) {
 			return;
 		}
+		observeDelivery(event, transport, subscriber.group(), () -> subscriber.handle(event));
+	}
+
+	/**
+	 * Multicast an event that arrived from another process to this application's
+	 * listeners, marked as remote so that it is never exported again; observed as one
+	 * delivery in the {@link #applicationGroup() application's group}.
+	 * @param event the event
+	 */
+	protected void multicastRemote(Event<?> event) {
+		observeDelivery(event, transport(), this.applicationGroup,
+				() -> this.publisher.publishEvent(new EventBusApplicationEvent<>(this, event, true)));
+	}
+
+	private <E extends Exception> void observeDelivery(Event<?> event, String transport, String group,
+			Handling<E> handling) throws E {
 		EventObservationContext context = new EventObservationContext(EventObservationContext.Kind.DELIVER, transport,
-				event.topic(), event.type(), subscriber.group());
+				event.topic(), event.type(), group);
 		Observation observation = this.observability.observation(DELIVER_CONVENTION, context).start();
 		try (Observation.Scope scope = observation.openScope()) {
-			subscriber.handle(event);
+			handling.run();
 			this.observability.metrics().delivered(transport, event.topic());
 		}
 		catch (Exception ex) {
@@ -202,15 +218,6 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 		finally {
 			observation.stop();
 		}
-	}
-
-	/**
-	 * Multicast an event that arrived from another process to this application's
-	 * listeners, marked as remote so that it is never exported again.
-	 * @param event the event
-	 */
-	protected void multicastRemote(Event<?> event) {
-		this.publisher.publishEvent(new EventBusApplicationEvent<>(this, event, true));
 	}
 
 	private <T> CompletableFuture<Event<T>> publish(Event<T> event, boolean multicast) {
@@ -355,6 +362,18 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 	 */
 	protected String transport() {
 		return "local";
+	}
+
+	/**
+	 * One handling of an event, observed as a delivery.
+	 *
+	 * @param <E> what it may throw
+	 */
+	@FunctionalInterface
+	private interface Handling<E extends Exception> {
+
+		void run() throws E;
+
 	}
 
 	/**

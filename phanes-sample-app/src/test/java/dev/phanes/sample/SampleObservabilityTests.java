@@ -125,7 +125,16 @@ class SampleObservabilityTests {
 		assertThat((Double) trace.get("durationMillis")).isPositive();
 
 		// Through the log collector's endpoint: the request's log line carries its trace.
-		Map<String, Object> logs = this.client.get()
+		assertThat(logMessages(this.client, traceId))
+			.contains("Created note " + note.id() + "; reading it back through a peer");
+	}
+
+	/**
+	 * The messages of the log events of one trace, read from the log collector's
+	 * endpoint.
+	 */
+	static List<String> logMessages(WebTestClient client, String traceId) {
+		Map<String, Object> logs = client.get()
 			.uri("/actuator/logs?traceId=" + traceId)
 			.exchange()
 			.expectStatus()
@@ -134,10 +143,9 @@ class SampleObservabilityTests {
 			})
 			.returnResult()
 			.getResponseBody();
-		List<Object> messages = ((List<?>) logs.get("events")).stream()
-			.map((event) -> ((Map<?, ?>) event).get("message"))
-			.collect(Collectors.toList());
-		assertThat(messages).contains("Created note " + note.id() + "; reading it back through a peer");
+		return ((List<?>) logs.get("events")).stream()
+			.map((event) -> String.valueOf(((Map<?, ?>) event).get("message")))
+			.toList();
 	}
 
 	@Test
@@ -160,7 +168,10 @@ class SampleObservabilityTests {
 		assertThat(scrape).contains("phanes_store_seconds_count{", "backend=\"memory\"", "operation=\"write\"")
 			.contains("phanes_loadbalancer_choice_seconds_count{", "strategy=\"hash\"")
 			.contains("phanes_discovery_change_seconds_count{", "change=\"added\"")
-			.contains("phanes_discovery_instances", "phanes_loadbalancer_avoided_instances");
+			.contains("phanes_discovery_instances", "phanes_loadbalancer_avoided_instances")
+			.contains("phanes_event_publish_seconds_count{", "transport=\"local\"", "topic=\"notes\"")
+			.contains("phanes_event_published_total{")
+			.contains("# HELP phanes_event_publish_seconds Events published");
 		String promtool = Commands.find("promtool");
 		Prerequisites.require(promtool != null, "promtool (Debian package prometheus) to parse the scrape");
 		Path file = Files.createTempFile("phanes-scrape-", ".prom");

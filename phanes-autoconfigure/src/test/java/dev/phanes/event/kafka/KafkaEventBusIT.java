@@ -140,6 +140,15 @@ class KafkaEventBusIT {
 			assertThat(mailerIndexer).isEmpty();
 		});
 		assertThat(recordsIn(topic)).isEqualTo(20);
+		// the listeners' handling of an event from another service is one observed
+		// delivery
+		assertThat(mailer.getBean(ObservationRecorder.class).started)
+			.contains("phanes.event.deliver < spring.kafka.listener");
+		assertThat(mailer.getBean(MeterRegistry.class)
+			.get("phanes.event.delivered")
+			.tags("transport", "kafka", "topic", topic)
+			.counter()
+			.count()).isEqualTo(20);
 	}
 
 	@Test
