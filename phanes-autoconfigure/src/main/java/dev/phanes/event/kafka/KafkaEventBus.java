@@ -6,14 +6,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -77,6 +83,12 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 
 	private static final String TRANSPORT = "kafka";
 
+	/**
+	 * Publications that may wait for the sender thread, beyond which publish fails at
+	 * once.
+	 */
+	static final int MAX_PENDING = 10_000;
+
 	private final Settings settings;
 
 	private final ProducerFactory<String, byte[]> producerFactory;
@@ -101,6 +113,16 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 
 	// per topic; forgotten whenever a group joins or leaves
 	private final Map<String, byte[]> deliveredHeaders = new ConcurrentHashMap<>();
+
+	// KafkaProducer.send blocks the caller for topic metadata (up to max.block.ms) while
+	// the broker is away: publications go to Kafka from one thread, which keeps their
+	// order, and publish returns at once with a pending completion.
+	private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+			new LinkedBlockingQueue<>(MAX_PENDING), (task) -> {
+				Thread thread = new Thread(task, "phanes-event-sender");
+				thread.setDaemon(true);
+				return thread;
+			});
 
 	private final Object lifecycleLock = new Object();
 
@@ -199,7 +221,6 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 	protected CompletableFuture<Void> transmit(Event<?> event, Set<String> undelivered) {
 		ProducerRecord<String, byte[]> record;
 		try {
-			createTopic(event.topic());
 			byte[] value = this.serializer.serialize(event.topic(), event.payload());
 			if (value.length > this.settings.maxSize()) {
 				return CompletableFuture
@@ -211,17 +232,18 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+		Send send = new Send(event, record, observability().registry().getCurrentObservation(),
+				System.nanoTime() + this.settings.deliveryTimeout().toNanos());
 		try {
-			return this.template.send(record).handle((result, ex) -> {
-				if (ex != null) {
-					throw notAcknowledged(event, ex);
-				}
-				return null;
-			});
+			this.sender.execute(send);
 		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(notAcknowledged(event, ex));
+		catch (RejectedExecutionException ex) {
+			send.fail(new EventPublishException("Event " + event.id() + " to topic '" + event.topic()
+					+ "' was not sent: " + (this.sender.isShutdown() ? "the event bus is closed"
+							: MAX_PENDING + " publications are already waiting for Kafka"),
+					ex));
 		}
+		return send.done;
 	}
 
 	private EventPublishException notAcknowledged(Event<?> event, Throwable ex) {
@@ -411,10 +433,70 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 	@Override
 	public void destroy() throws Exception {
 		stop();
+		this.sender.shutdown();
+		if (!this.sender.awaitTermination(5, TimeUnit.SECONDS)) {
+			for (Runnable waiting : this.sender.shutdownNow()) {
+				((Send) waiting).fail(new EventPublishException("The event bus closed before the event was sent",
+						new TimeoutException()));
+			}
+		}
 		this.template.destroy();
 		if (this.producerFactory instanceof DisposableBean disposable) {
 			disposable.destroy();
 		}
+	}
+
+	/**
+	 * One publication on its way to Kafka, sent on the sender thread.
+	 */
+	private final class Send implements Runnable {
+
+		private final Event<?> event;
+
+		private final ProducerRecord<String, byte[]> record;
+
+		private final @Nullable Observation parent;
+
+		private final long deadline;
+
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		Send(Event<?> event, ProducerRecord<String, byte[]> record, @Nullable Observation parent, long deadline) {
+			this.event = event;
+			this.record = record;
+			this.parent = parent;
+			this.deadline = deadline;
+		}
+
+		@Override
+		public void run() {
+			if (System.nanoTime() - this.deadline > 0) {
+				fail(notAcknowledged(this.event,
+						new TimeoutException("waited for the sends before it until the delivery timeout")));
+				return;
+			}
+			// The publish observation stays the parent of the template's, on this thread
+			// too.
+			try (Observation.Scope scope = (this.parent != null) ? this.parent.openScope() : null) {
+				createTopic(this.event.topic());
+				KafkaEventBus.this.template.send(this.record).whenComplete((result, ex) -> {
+					if (ex != null) {
+						fail(notAcknowledged(this.event, ex));
+					}
+					else {
+						this.done.complete(null);
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				fail(notAcknowledged(this.event, ex));
+			}
+		}
+
+		void fail(Throwable ex) {
+			this.done.completeExceptionally(ex);
+		}
+
 	}
 
 	private record TopicGroup(String topic, String group) {

@@ -7,8 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -41,13 +46,26 @@ class KafkaOutageIT {
 				"--phanes.event.kafka.delivery-timeout=60s");
 				ConfigurableApplicationContext ledger = KafkaEventService.run(broker.bootstrapServers(), "ledger")) {
 			EventBus bus = shop.getBean(EventBus.class);
-			ledger.getBean(EventBus.class)
-				.subscribe(topic, "ledger", Note.class,
-						(event) -> received.computeIfAbsent(event.id(), (id) -> new AtomicInteger()).incrementAndGet());
+			// The shop has never sent to the second topic, so its producer lacks the
+			// topic's metadata when the broker goes away: sending blocks for it.
+			String unsent = topic + "-unsent";
+			createTopic(broker.bootstrapServers(), unsent);
+			for (String subscribed : List.of(topic, unsent)) {
+				ledger.getBean(EventBus.class)
+					.subscribe(subscribed, "ledger", Note.class,
+							(event) -> received.computeIfAbsent(event.id(), (id) -> new AtomicInteger())
+								.incrementAndGet());
+			}
 			List<String> acknowledged = new ArrayList<>(ids(publish(bus, topic, 0, 20)));
 			await().atMost(WAIT).until(() -> received.keySet().containsAll(acknowledged));
 			broker.stop();
-			List<CompletableFuture<Event<Note>>> duringOutage = publish(bus, topic, 20, 40);
+			// publish returns at once: the wait for the broker is the completion's.
+			List<CompletableFuture<Event<Note>>> duringOutage = assertTimeoutPreemptively(Duration.ofSeconds(10),
+					() -> {
+						List<CompletableFuture<Event<Note>>> pending = new ArrayList<>(publish(bus, unsent, 20, 30));
+						pending.addAll(publish(bus, topic, 30, 40));
+						return pending;
+					});
 			await().during(Duration.ofSeconds(2))
 				.atMost(Duration.ofSeconds(3))
 				.until(() -> duringOutage.stream().noneMatch(CompletableFuture::isDone));
@@ -88,6 +106,15 @@ class KafkaOutageIT {
 			futures.add(bus.publish(topic, "key-" + (i % 3), new Note("n" + i), Map.of()));
 		}
 		return futures;
+	}
+
+	private static void createTopic(String bootstrapServers, String topic) {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not create topic " + topic, ex);
+		}
 	}
 
 	private static List<String> ids(List<CompletableFuture<Event<Note>>> futures) {
