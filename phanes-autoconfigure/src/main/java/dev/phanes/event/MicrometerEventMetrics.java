@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * Event metrics in Micrometer, tagged with transport and topic: the counters
@@ -16,13 +17,15 @@ import org.springframework.beans.factory.ObjectProvider;
  * {@code phanes.event.dead.lettered}. Does nothing while the application has no
  * {@link MeterRegistry}.
  */
-public class MicrometerEventMetrics implements EventMetrics {
+public class MicrometerEventMetrics implements EventMetrics, SmartInitializingSingleton {
 
 	private final ObjectProvider<MeterRegistry> registry;
 
 	private final Map<Meter, Counter> counters = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MeterRegistry meters;
+
+	private volatile boolean resolved;
 
 	/**
 	 * Create the metrics.
@@ -77,11 +80,21 @@ public class MicrometerEventMetrics implements EventMetrics {
 
 	private @Nullable MeterRegistry meters() {
 		MeterRegistry meters = this.meters;
-		if (meters == null) {
+		if (meters == null && !this.resolved) {
 			meters = this.registry.getIfAvailable();
 			this.meters = meters;
 		}
 		return meters;
+	}
+
+	/**
+	 * Settle whether the application has a meter registry once every singleton exists, so
+	 * that an application without one does not look it up on each event.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		this.meters = this.registry.getIfAvailable();
+		this.resolved = true;
 	}
 
 	private record Meter(String name, String transport, String topic) {
