@@ -34,7 +34,13 @@ public class DefaultStoreObservationConvention implements StoreObservationConven
 
 	@Override
 	public String getContextualName(StoreObservationContext context) {
-		return "store " + context.getOperation();
+		return switch (context.getOperation()) {
+			case "read" -> "store read";
+			case "list" -> "store list";
+			case "write" -> "store write";
+			case "delete" -> "store delete";
+			default -> "store " + context.getOperation();
+		};
 	}
 
 	/**
