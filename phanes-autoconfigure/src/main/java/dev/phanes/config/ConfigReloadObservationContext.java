@@ -2,14 +2,14 @@ package dev.phanes.config;
 
 import java.util.Set;
 
-import io.micrometer.observation.Observation;
+import dev.phanes.collector.PhanesObservationContext;
 
 /**
  * What an observation of one reload knows: what triggered it, how it ended and which keys
  * it changed. It starts when the first change of a burst is seen, so its duration is the
  * latency from the change to the rebound beans.
  */
-public class ConfigReloadObservationContext extends Observation.Context {
+public class ConfigReloadObservationContext extends PhanesObservationContext {
 
 	private final ConfigReloadSource source;
 

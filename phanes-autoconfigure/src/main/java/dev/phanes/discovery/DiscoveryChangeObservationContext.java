@@ -1,11 +1,11 @@
 package dev.phanes.discovery;
 
-import io.micrometer.observation.Observation;
+import dev.phanes.collector.PhanesObservationContext;
 
 /**
  * What an observation of one change of the discovery view knows: the change.
  */
-public class DiscoveryChangeObservationContext extends Observation.Context {
+public class DiscoveryChangeObservationContext extends PhanesObservationContext {
 
 	private final MdnsView.Change change;
 

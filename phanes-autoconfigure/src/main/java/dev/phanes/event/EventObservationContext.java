@@ -1,13 +1,14 @@
 package dev.phanes.event;
 
-import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
+
+import dev.phanes.collector.PhanesObservationContext;
 
 /**
  * What an observation of one publication or delivery knows: the transport, the topic, the
  * payload type and, for a delivery, the group.
  */
-public class EventObservationContext extends Observation.Context {
+public class EventObservationContext extends PhanesObservationContext {
 
 	private final Kind kind;
 

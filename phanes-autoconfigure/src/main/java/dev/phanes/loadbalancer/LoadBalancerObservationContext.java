@@ -1,12 +1,12 @@
 package dev.phanes.loadbalancer;
 
-import io.micrometer.observation.Observation;
+import dev.phanes.collector.PhanesObservationContext;
 
 /**
  * What an observation of one load-balancer choice knows: the service, whether a hash key
  * or chance chose, whether the request is a retry, and whether an instance was found.
  */
-public class LoadBalancerObservationContext extends Observation.Context {
+public class LoadBalancerObservationContext extends PhanesObservationContext {
 
 	private final String serviceId;
 

@@ -1,12 +1,12 @@
 package dev.phanes.store;
 
-import io.micrometer.observation.Observation;
+import dev.phanes.collector.PhanesObservationContext;
 
 /**
  * What an observation of one store operation knows: the backend, the operation, and the
  * database and table it touched.
  */
-public class StoreObservationContext extends Observation.Context {
+public class StoreObservationContext extends PhanesObservationContext {
 
 	private final String backend;
 

@@ -40,7 +40,8 @@ final class ObservabilityTable {
 		JsonNode metrics = byName.get(observation + "metricsWrite");
 		JsonNode tracing = byName.get(observation + "tracingWrite");
 		JsonNode noLongTask = byName.get(observation + "metricsWithoutLongTaskTimerWrite");
-		if (noop != null && metrics != null && tracing != null && noLongTask != null) {
+		JsonNode defaultHandler = byName.get(observation + "defaultHandlerMetricsWrite");
+		if (noop != null && metrics != null && tracing != null && noLongTask != null && defaultHandler != null) {
 			first = noop;
 			double base = score(noop);
 			double metricsAdded = score(metrics) - base;
@@ -53,7 +54,9 @@ final class ObservabilityTable {
 				.append(row("metrics only, no long-task timer", noLongTask, score(noLongTask) - base,
 						score(noLongTask) / base, "–"))
 				.append(row("metrics and tracing (100 % sampled)", tracing, score(tracing) - base,
-						score(tracing) / base, "–"));
+						score(tracing) / base, "–"))
+				.append(row("metrics only, Micrometer's default handler alone (before)", defaultHandler,
+						score(defaultHandler) - base, score(defaultHandler) / base, "–"));
 		}
 		String logs = LogAppendBenchmark.class.getName() + ".";
 		JsonNode console = byName.get(logs + "consoleLine");

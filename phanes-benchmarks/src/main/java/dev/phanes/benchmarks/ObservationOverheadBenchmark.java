@@ -1,6 +1,7 @@
 package dev.phanes.benchmarks;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.phanes.collector.PhanesMeterFilter;
+import dev.phanes.collector.PhanesMeterObservationHandler;
 import dev.phanes.collector.TraceCollector;
 import dev.phanes.store.MemoryStore;
 import dev.phanes.store.Record;
@@ -37,8 +39,10 @@ import dev.phanes.store.StoreOptions;
 /**
  * What observing a store write costs: the same {@link MemoryStore} write with
  * {@link ObservationRegistry#NOOP} (the baseline), with metrics only (a Prometheus
- * registry behind Micrometer's meter handler, and the {@link PhanesMeterFilter}; with and
- * without the long-task timer Boot adds by default), and with metrics and tracing
+ * registry behind the {@link PhanesMeterObservationHandler} grouped ahead of Micrometer's
+ * default meter handler, and the {@link PhanesMeterFilter}, as the starter sets it up;
+ * with and without the long-task timer Boot adds by default; and with Micrometer's
+ * default handler alone, as before the Phanes handler), and with metrics and tracing
  * (Micrometer Tracing's OpenTelemetry bridge, every trace sampled, spans batched to a
  * {@link TraceCollector} as the starter sets it up). Average time per write, in
  * nanoseconds; {@link ObservabilityTable} reports the nanoseconds each adds to the
@@ -58,6 +62,8 @@ public class ObservationOverheadBenchmark {
 
 	private MemoryStore metrics;
 
+	private MemoryStore defaultHandlerMetrics;
+
 	private MemoryStore metricsWithoutLongTaskTimer;
 
 	private MemoryStore tracing;
@@ -70,10 +76,10 @@ public class ObservationOverheadBenchmark {
 	@Setup
 	public void setUp() {
 		this.noop = store(ObservationRegistry.NOOP);
-		this.metrics = store(metricsRegistry());
-		this.metricsWithoutLongTaskTimer = store(
-				metricsRegistry(DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
-		ObservationRegistry traced = metricsRegistry();
+		this.metrics = store(metricsRegistry(true, true));
+		this.defaultHandlerMetrics = store(metricsRegistry(false, true));
+		this.metricsWithoutLongTaskTimer = store(metricsRegistry(true, false));
+		ObservationRegistry traced = metricsRegistry(true, true);
 		this.tracerProvider = SdkTracerProvider.builder()
 			.setSampler(Sampler.alwaysOn())
 			.addSpanProcessor(BatchSpanProcessor.builder(new TraceCollector(2000, 2 * 1024 * 1024)).build())
@@ -93,13 +99,22 @@ public class ObservationOverheadBenchmark {
 		this.tracerProvider.close();
 	}
 
-	private static ObservationRegistry metricsRegistry(DefaultMeterObservationHandler.IgnoredMeters... ignored) {
+	private static ObservationRegistry metricsRegistry(boolean phanesHandler, boolean longTaskTimer) {
 		PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		meters.config().meterFilter(new PhanesMeterFilter(100));
+		DefaultMeterObservationHandler.IgnoredMeters[] ignored = longTaskTimer
+				? new DefaultMeterObservationHandler.IgnoredMeters[0]
+				: new DefaultMeterObservationHandler.IgnoredMeters[] {
+						DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER };
+		List<ObservationHandler<?>> handlers = new ArrayList<>();
+		if (phanesHandler) {
+			handlers.add(new PhanesMeterObservationHandler(meters, longTaskTimer,
+					PhanesMeterObservationHandler.DEFAULT_MAX_TAG_SETS));
+		}
+		handlers.add(new DefaultMeterObservationHandler(meters, ignored));
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig()
-			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
-					new DefaultMeterObservationHandler(meters, ignored)));
+			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(handlers));
 		return registry;
 	}
 
@@ -131,8 +146,18 @@ public class ObservationOverheadBenchmark {
 	}
 
 	/**
+	 * Overwrite a record, observed as a timer by Micrometer's default meter handler alone
+	 * (what Boot does without the Phanes handler).
+	 * @return the record as stored
+	 */
+	@Benchmark
+	public Record defaultHandlerMetricsWrite() {
+		return this.defaultHandlerMetrics.write(this.workload.record(this.workload.nextKey()));
+	}
+
+	/**
 	 * Overwrite a record, observed as a timer without the long-task timer
-	 * ({@code management.observations.long-task-timer.enabled=false}).
+	 * ({@code management.metrics.observations.ignored-meters=long-task-timer}).
 	 * @return the record as stored
 	 */
 	@Benchmark
