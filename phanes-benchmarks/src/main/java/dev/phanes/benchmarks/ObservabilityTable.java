@@ -8,15 +8,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The tables of {@link ObservationOverheadBenchmark} and {@link LogAppendBenchmark}: the
- * nanoseconds observation adds to a store write with metrics only (goal under
- * {@value #GOAL_NANOS} ns) and with tracing, and the log collector's cost per line beside
- * Logback's console appender. {@link Ratios} writes them between its observability
- * markers.
+ * nanoseconds observation adds to a store write and to an in-process publish with metrics
+ * only (goal under {@value #GOAL_NANOS} ns) and with tracing, and the log collector's
+ * cost per line beside Logback's console appender. {@link Ratios} writes them between its
+ * observability markers.
  */
 final class ObservabilityTable {
 
 	/**
-	 * Most nanoseconds metrics may add to a store write.
+	 * Most nanoseconds metrics may add to a store write or an in-process publish.
 	 */
 	static final double GOAL_NANOS = 1000;
 
@@ -48,15 +48,31 @@ final class ObservabilityTable {
 			markdown.append("| Store write (memory) | ns/op | Added to NOOP (ns) | Ratio to NOOP | Goal |\n")
 				.append("|---|--:|--:|--:|---|\n")
 				.append(row("`ObservationRegistry.NOOP`", noop, Double.NaN, 1, "baseline"))
-				.append(row("metrics only", metrics, metricsAdded, score(metrics) / base,
-						String.format(Locale.ROOT, "< %.0f ns added %s", GOAL_NANOS,
-								(metricsAdded < GOAL_NANOS) ? "met" : "**missed**")))
+				.append(row("metrics only", metrics, metricsAdded, score(metrics) / base, goal(metricsAdded)))
 				.append(row("metrics only, no long-task timer", noLongTask, score(noLongTask) - base,
 						score(noLongTask) / base, "–"))
 				.append(row("metrics and tracing (100 % sampled)", tracing, score(tracing) - base,
 						score(tracing) / base, "–"))
 				.append(row("metrics only, Micrometer's default handler alone (before)", defaultHandler,
 						score(defaultHandler) - base, score(defaultHandler) / base, "–"));
+		}
+		JsonNode noopPublish = byName.get(observation + "noopPublish");
+		JsonNode metricsPublish = byName.get(observation + "metricsPublish");
+		JsonNode tracingPublish = byName.get(observation + "tracingPublish");
+		if (noopPublish != null && metricsPublish != null && tracingPublish != null) {
+			first = (first != null) ? first : noopPublish;
+			if (!markdown.isEmpty()) {
+				markdown.append('\n');
+			}
+			double base = score(noopPublish);
+			double metricsAdded = score(metricsPublish) - base;
+			markdown.append("| In-process publish | ns/op | Added to NOOP (ns) | Ratio to NOOP | Goal |\n")
+				.append("|---|--:|--:|--:|---|\n")
+				.append(row("`ObservationRegistry.NOOP`, no meter registry", noopPublish, Double.NaN, 1, "baseline"))
+				.append(row("metrics only", metricsPublish, metricsAdded, score(metricsPublish) / base,
+						goal(metricsAdded)))
+				.append(row("metrics and tracing (100 % sampled)", tracingPublish, score(tracingPublish) - base,
+						score(tracingPublish) / base, "–"));
 		}
 		String logs = LogAppendBenchmark.class.getName() + ".";
 		JsonNode console = byName.get(logs + "consoleLine");
@@ -82,6 +98,11 @@ final class ObservabilityTable {
 				text(first, "jmhVersion"), text(first, "jdkVersion"), text(first, "vmName"), text(first, "threads"),
 				text(first, "forks"), text(first, "warmupIterations"), text(first, "warmupTime"),
 				text(first, "measurementIterations"), text(first, "measurementTime"));
+	}
+
+	private static String goal(double added) {
+		return String.format(Locale.ROOT, "< %.0f ns added %s", GOAL_NANOS,
+				(added < GOAL_NANOS) ? "met" : "**missed**");
 	}
 
 	private static String row(String name, JsonNode result, double added, double ratio, String goal) {

@@ -3,8 +3,10 @@ package dev.phanes.benchmarks;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -17,6 +19,7 @@ import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,13 +31,22 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 import dev.phanes.collector.PhanesMeterFilter;
 import dev.phanes.collector.PhanesMeterObservationHandler;
 import dev.phanes.collector.TraceCollector;
+import dev.phanes.event.Event;
+import dev.phanes.event.EventAutoConfiguration;
+import dev.phanes.event.EventBus;
+import dev.phanes.event.InProcessEventBus;
+import dev.phanes.event.MicrometerEventMetrics;
 import dev.phanes.store.MemoryStore;
 import dev.phanes.store.Record;
 import dev.phanes.store.StoreOptions;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * What observing a store write costs: the same {@link MemoryStore} write with
@@ -44,9 +56,14 @@ import dev.phanes.store.StoreOptions;
  * with and without the long-task timer Boot adds by default; and with Micrometer's
  * default handler alone, as before the Phanes handler), and with metrics and tracing
  * (Micrometer Tracing's OpenTelemetry bridge, every trace sampled, spans batched to a
- * {@link TraceCollector} as the starter sets it up). Average time per write, in
- * nanoseconds; {@link ObservabilityTable} reports the nanoseconds each adds to the
- * baseline.
+ * {@link TraceCollector} as the starter sets it up). The same for an in-process publish:
+ * an {@link InProcessEventBus} from the event auto-configuration, in a small context,
+ * publishing a small payload to one typed subscription whose handler hands it to a
+ * {@link Blackhole}; the baseline has {@link ObservationRegistry#NOOP} and no meter
+ * registry, the others also count in {@link MicrometerEventMetrics} with the Prometheus
+ * registry (one publish is a publish and a delivery observation and two counts). Average
+ * time per operation, in nanoseconds; {@link ObservabilityTable} reports the nanoseconds
+ * each adds to its baseline.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -68,18 +85,36 @@ public class ObservationOverheadBenchmark {
 
 	private MemoryStore tracing;
 
+	private final Published payload = new Published("order 42 shipped");
+
+	private final List<AnnotationConfigApplicationContext> contexts = new ArrayList<>();
+
+	private EventBus noopBus;
+
+	private EventBus metricsBus;
+
+	private EventBus tracingBus;
+
 	private SdkTracerProvider tracerProvider;
 
 	/**
-	 * Build the three stores, each preloaded with every key.
+	 * Build the stores, each preloaded with every key, and the buses, each with one typed
+	 * subscription.
+	 * @param blackhole where the subscriptions hand the payload
 	 */
 	@Setup
-	public void setUp() {
+	public void setUp(Blackhole blackhole) {
 		this.noop = store(ObservationRegistry.NOOP);
-		this.metrics = store(metricsRegistry(true, true));
-		this.defaultHandlerMetrics = store(metricsRegistry(false, true));
-		this.metricsWithoutLongTaskTimer = store(metricsRegistry(true, false));
-		ObservationRegistry traced = metricsRegistry(true, true);
+		this.metrics = store(metricsRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true, true));
+		this.defaultHandlerMetrics = store(
+				metricsRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false, true));
+		this.metricsWithoutLongTaskTimer = store(
+				metricsRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true, false));
+		this.noopBus = bus(ObservationRegistry.NOOP, null, blackhole);
+		PrometheusMeterRegistry busMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		this.metricsBus = bus(metricsRegistry(busMeters, true, true), busMeters, blackhole);
+		PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		ObservationRegistry traced = metricsRegistry(meters, true, true);
 		this.tracerProvider = SdkTracerProvider.builder()
 			.setSampler(Sampler.alwaysOn())
 			.addSpanProcessor(BatchSpanProcessor.builder(new TraceCollector(2000, 2 * 1024 * 1024)).build())
@@ -89,18 +124,20 @@ public class ObservationOverheadBenchmark {
 		}, new OtelBaggageManager(context, List.of(), List.of()));
 		traced.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
 		this.tracing = store(traced);
+		this.tracingBus = bus(traced, meters, blackhole);
 	}
 
 	/**
-	 * Stop the tracer's export thread.
+	 * Close the buses' contexts and stop the tracer's export thread.
 	 */
 	@TearDown
 	public void tearDown() {
+		this.contexts.forEach(AnnotationConfigApplicationContext::close);
 		this.tracerProvider.close();
 	}
 
-	private static ObservationRegistry metricsRegistry(boolean phanesHandler, boolean longTaskTimer) {
-		PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+	private static ObservationRegistry metricsRegistry(MeterRegistry meters, boolean phanesHandler,
+			boolean longTaskTimer) {
 		meters.config().meterFilter(new PhanesMeterFilter(100));
 		DefaultMeterObservationHandler.IgnoredMeters[] ignored = longTaskTimer
 				? new DefaultMeterObservationHandler.IgnoredMeters[0]
@@ -125,6 +162,20 @@ public class ObservationOverheadBenchmark {
 			store.write(this.workload.record(i));
 		}
 		return store;
+	}
+
+	private EventBus bus(ObservationRegistry registry, @Nullable MeterRegistry meters, Blackhole blackhole) {
+		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		context.registerBean(ObservationRegistry.class, () -> registry);
+		if (meters != null) {
+			context.registerBean(MeterRegistry.class, () -> meters);
+		}
+		context.register(BusConfiguration.class);
+		context.refresh();
+		this.contexts.add(context);
+		EventBus bus = context.getBean(EventBus.class);
+		bus.subscribe("published", "benchmark", Published.class, (event) -> blackhole.consume(event.payload()));
+		return bus;
 	}
 
 	/**
@@ -172,6 +223,49 @@ public class ObservationOverheadBenchmark {
 	@Benchmark
 	public Record tracingWrite() {
 		return this.tracing.write(this.workload.record(this.workload.nextKey()));
+	}
+
+	/**
+	 * Publish to one typed subscription, unobserved and uncounted.
+	 * @return the publication's completion
+	 */
+	@Benchmark
+	public CompletableFuture<Event<Published>> noopPublish() {
+		return this.noopBus.publish("published", this.payload);
+	}
+
+	/**
+	 * Publish to one typed subscription, observed as timers and counted.
+	 * @return the publication's completion
+	 */
+	@Benchmark
+	public CompletableFuture<Event<Published>> metricsPublish() {
+		return this.metricsBus.publish("published", this.payload);
+	}
+
+	/**
+	 * Publish to one typed subscription, observed as timers and sampled spans, and
+	 * counted.
+	 * @return the publication's completion
+	 */
+	@Benchmark
+	public CompletableFuture<Event<Published>> tracingPublish() {
+		return this.tracingBus.publish("published", this.payload);
+	}
+
+	/**
+	 * The published payload.
+	 *
+	 * @param text what happened
+	 */
+	public record Published(String text) {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(EventAutoConfiguration.class)
+	static class BusConfiguration {
+
 	}
 
 }
