@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.phanes.event.kafka.KafkaEventBus;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -78,8 +79,9 @@ public final class EventAutoConfiguration {
 	static class MetricsConfiguration {
 
 		@Bean
+		@ConditionalOnBean(MeterRegistry.class)
 		@ConditionalOnMissingBean(EventMetrics.class)
-		MicrometerEventMetrics phanesEventMetrics(ObjectProvider<MeterRegistry> registry) {
+		MicrometerEventMetrics phanesEventMetrics(MeterRegistry registry) {
 			return new MicrometerEventMetrics(registry);
 		}
 

@@ -5,33 +5,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * Event metrics in Micrometer, tagged with transport and topic: the counters
  * {@code phanes.event.published}, {@code phanes.event.delivered},
  * {@code phanes.event.failed}, {@code phanes.event.retried} and
- * {@code phanes.event.dead.lettered}. Does nothing while the application has no
- * {@link MeterRegistry}.
+ * {@code phanes.event.dead.lettered}.
  */
-public class MicrometerEventMetrics implements EventMetrics, SmartInitializingSingleton {
+public class MicrometerEventMetrics implements EventMetrics {
 
-	private final ObjectProvider<MeterRegistry> registry;
+	private final MeterRegistry registry;
 
 	private final Map<Meter, Counter> counters = new ConcurrentHashMap<>();
 
-	private volatile @Nullable MeterRegistry meters;
-
-	private volatile boolean resolved;
-
 	/**
 	 * Create the metrics.
-	 * @param registry the application's meter registry, if any
+	 * @param registry where the counters are registered
 	 */
-	public MicrometerEventMetrics(ObjectProvider<MeterRegistry> registry) {
+	public MicrometerEventMetrics(MeterRegistry registry) {
 		this.registry = registry;
 	}
 
@@ -64,37 +55,14 @@ public class MicrometerEventMetrics implements EventMetrics, SmartInitializingSi
 	private void count(String name, String description, String transport, String topic) {
 		Counter counter = this.counters.get(new Meter(name, transport, topic));
 		if (counter == null) {
-			MeterRegistry meters = meters();
-			if (meters == null) {
-				return;
-			}
 			counter = this.counters.computeIfAbsent(new Meter(name, transport, topic),
 					(meter) -> Counter.builder(name)
 						.description(description)
 						.tag("transport", transport)
 						.tag("topic", topic)
-						.register(meters));
+						.register(this.registry));
 		}
 		counter.increment();
-	}
-
-	private @Nullable MeterRegistry meters() {
-		MeterRegistry meters = this.meters;
-		if (meters == null && !this.resolved) {
-			meters = this.registry.getIfAvailable();
-			this.meters = meters;
-		}
-		return meters;
-	}
-
-	/**
-	 * Settle whether the application has a meter registry once every singleton exists, so
-	 * that an application without one does not look it up on each event.
-	 */
-	@Override
-	public void afterSingletonsInstantiated() {
-		this.meters = this.registry.getIfAvailable();
-		this.resolved = true;
 	}
 
 	private record Meter(String name, String transport, String topic) {
