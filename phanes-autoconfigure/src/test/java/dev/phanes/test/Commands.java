@@ -61,6 +61,29 @@ public final class Commands {
 	}
 
 	/**
+	 * Stop a process: ask it to exit (SIGTERM), kill it (SIGKILL) if it has not exited
+	 * within the grace period, and then wait for it to be gone.
+	 * @param process the process
+	 * @param grace how long it may take to exit
+	 * @param killWait how long to wait after killing it
+	 * @return {@code false} if the wait was interrupted (the thread's interrupt flag is
+	 * set again)
+	 */
+	public static boolean terminate(Process process, Duration grace, Duration killWait) {
+		process.destroy();
+		try {
+			if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly().waitFor(killWait.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
 	 * Run a command like {@link #run(Duration, List)} and require it to succeed.
 	 * @param timeout how long to wait
 	 * @param command the program and its arguments

@@ -141,15 +141,7 @@ public final class EtcdServer implements AutoCloseable {
 		if (running == null) {
 			return;
 		}
-		running.destroy();
-		try {
-			if (!running.waitFor(5, TimeUnit.SECONDS)) {
-				running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		Commands.terminate(running, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.process = null;
 	}
 

@@ -167,15 +167,8 @@ public final class RestartableKafkaExtension implements ParameterResolver, After
 			if (this.process == null) {
 				return;
 			}
-			this.process.destroy();
-			try {
-				if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
-					this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
+			if (!Commands.terminate(this.process, Duration.ofSeconds(30), Duration.ofSeconds(10))) {
+				throw new IllegalStateException("Interrupted while stopping the broker");
 			}
 			this.process = null;
 			await().atMost(Duration.ofSeconds(10)).until(() -> !accepting(this.port));
