@@ -76,9 +76,8 @@ public class NoteService {
 	}
 
 	// The note is stored whatever happens to its event; a failed publication is logged
-	// with its reason rather than lost silently. Off the event loop: with Kafka,
-	// publishing
-	// may wait for the broker's metadata.
+	// with its reason rather than lost silently. Off the event loop: publishing runs the
+	// application's listeners on the caller's thread.
 	private Mono<Void> published(Note note) {
 		return Mono
 			.defer(() -> Mono.fromFuture(this.events.publish(NoteCreated.TOPIC, note.id(),
