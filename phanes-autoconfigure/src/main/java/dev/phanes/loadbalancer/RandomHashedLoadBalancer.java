@@ -129,11 +129,17 @@ public class RandomHashedLoadBalancer
 	public Mono<Response<ServiceInstance>> choose(Request request) {
 		ServiceInstanceListSupplier supplier = this.supplier.obtain();
 		String key = this.keyResolver.resolve(request);
+		// Counted here, not in onStartRequest: Spring Cloud records the chosen instance
+		// as
+		// the "previous" one before onStartRequest, so there every request looks retried.
+		boolean retry = request.getContext() instanceof RetryableRequestContext context
+				&& context.getPreviousServiceInstance() != null;
+		if (retry) {
+			this.metrics.retried(this.serviceId);
+		}
 		if (this.observations.isNoop()) {
 			return supplier.get(request).next().map((instances) -> chosen(supplier, choose(instances, key)));
 		}
-		boolean retry = request.getContext() instanceof RetryableRequestContext context
-				&& context.getPreviousServiceInstance() != null;
 		return Mono.deferContextual((reactorContext) -> {
 			// The HTTP client's observation travels in the Reactor context, not on this
 			// thread.
@@ -233,10 +239,7 @@ public class RandomHashedLoadBalancer
 
 	@Override
 	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
-		if (request.getContext() instanceof RetryableRequestContext context
-				&& context.getPreviousServiceInstance() != null) {
-			this.metrics.retried(this.serviceId);
-		}
+		// Retries are counted when the instance is chosen.
 	}
 
 	@Override

@@ -68,6 +68,8 @@ class LoadBalancedHttpIT {
 					simple + "flaky[0].uri=http://127.0.0.1:" + a.port(),
 					simple + "flaky[1].uri=http://127.0.0.1:" + busy.port(),
 					simple + "slow[0].uri=http://127.0.0.1:" + a.port(),
+					simple + "steady[0].uri=http://127.0.0.1:" + a.port(),
+					simple + "steady[1].uri=http://127.0.0.1:" + b.port(),
 					simple + "slow[1].uri=http://127.0.0.1:" + hung.port(),
 					"phanes.loadbalancer.response-timeout=300ms", "phanes.loadbalancer.avoid.duration=0s")
 			.run();
@@ -103,8 +105,16 @@ class LoadBalancedHttpIT {
 			.next();
 		assertThat(success.getId().getTag("uri")).as("no raw path in tags").doesNotContain("/hello");
 		assertThat(meters.get("loadbalancer.requests.failed").tag("serviceId", "inventory").timers()).isNotEmpty();
+		double failedAttempts = meters.get("loadbalancer.requests.failed")
+			.tag("serviceId", "inventory")
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
 		assertThat(meters.get("phanes.loadbalancer.retries").tag("service", "inventory").counter().count())
-			.isPositive();
+			.as("one retry per failed attempt, not one per request")
+			.isPositive()
+			.isLessThanOrEqualTo(failedAttempts);
 		assertThat(meters.find("phanes.loadbalancer.avoided").counter()).as("avoid.duration=0s avoids nothing")
 			.isNull();
 		assertThat(meters.get("phanes.loadbalancer.avoided.instances").tag("service", "inventory").gauge()).isNotNull();
@@ -123,6 +133,22 @@ class LoadBalancedHttpIT {
 			}
 		}
 		assertThat(failures).isZero();
+	}
+
+	@Test
+	void requestsThatSucceedAtOnceAreNotCountedAsRetries() {
+		WebClient webClient = context.getBean(WebClient.Builder.class).build();
+		RestClient restClient = context.getBean(RestClient.Builder.class).build();
+		for (int i = 0; i < 100; i++) {
+			webClient.get()
+				.uri("http://steady/hello")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			restClient.get().uri("http://steady/hello").retrieve().body(String.class);
+		}
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		assertThat(meters.find("phanes.loadbalancer.retries").tag("service", "steady").counter()).isNull();
 	}
 
 	@Test
