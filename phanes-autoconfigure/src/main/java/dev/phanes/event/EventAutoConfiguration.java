@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.phanes.event.kafka.KafkaEventBus;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,9 +43,18 @@ public final class EventAutoConfiguration {
 
 	private final EventProperties properties;
 
-	// Binding here reports an unknown phanes.event.type as the binding failure it is.
 	EventAutoConfiguration(EventProperties properties) {
 		this.properties = properties;
+	}
+
+	/**
+	 * Binds {@code phanes.event.*} before any bean exists: an unknown
+	 * {@code phanes.event.type} fails start-up naming the property and the accepted
+	 * values, not as a missing {@link EventBus} in the first bean that needs one.
+	 */
+	@Bean
+	static BeanFactoryPostProcessor phanesEventPropertiesCheck(Environment environment) {
+		return (beanFactory) -> Binder.get(environment).bind("phanes.event", EventProperties.class);
 	}
 
 	@Bean

@@ -12,6 +12,7 @@ import dev.phanes.store.file.FileStore;
 import dev.phanes.store.jpa.JpaStore;
 import dev.phanes.store.jpa.JpaStoreSchema;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -20,11 +21,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jpa.autoconfigure.EntityManagerFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.orm.jpa.JpaTransactionManager;
 
@@ -43,10 +46,19 @@ public final class StoreAutoConfiguration {
 
 	private final StoreProperties properties;
 
-	// Binding here, before any backend is chosen, reports an unknown phanes.store.type
-	// as the binding failure it is rather than as a missing Store bean.
 	StoreAutoConfiguration(StoreProperties properties) {
 		this.properties = properties;
+	}
+
+	/**
+	 * Binds {@code phanes.store.*} before any bean exists, so that an invalid value (an
+	 * unknown {@code phanes.store.type}) fails start-up as the binding failure it is,
+	 * naming the property and the accepted values, rather than as a missing {@link Store}
+	 * in whichever application bean asks for one first.
+	 */
+	@Bean
+	static BeanFactoryPostProcessor phanesStorePropertiesCheck(Environment environment) {
+		return (beanFactory) -> Binder.get(environment).bind("phanes.store", StoreProperties.class);
 	}
 
 	@Bean

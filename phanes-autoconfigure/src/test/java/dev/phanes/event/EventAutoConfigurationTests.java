@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import dev.phanes.event.kafka.KafkaEventBus;
 import dev.phanes.event.kafka.KafkaEventBusHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -55,6 +56,17 @@ class EventAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("phanes.event.types.price-changed=java.math.BigDecimal")
 			.run((context) -> assertThat(context.getBean(EventTypes.class).typeOf("price-changed"))
 				.contains(java.math.BigDecimal.class));
+	}
+
+	@Test
+	void anUnknownTypeFailsAsABindingFailureEvenWhenAnApplicationBeanNeedsTheEventBusFirst() {
+		this.contextRunner.withUserConfiguration(NeedsEventBus.class)
+			.withPropertyValues("phanes.event.type=rabbit")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(BindException.class)
+				.hasMessageContaining("phanes.event")
+				.hasStackTraceContaining("rabbit"));
 	}
 
 	@Test
@@ -139,6 +151,16 @@ class EventAutoConfigurationTests {
 		@Bean
 		EventBus userBus() {
 			return BUS;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NeedsEventBus {
+
+		@Bean
+		String needsEventBus(EventBus eventBus) {
+			return "uses " + eventBus;
 		}
 
 	}

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.phanes.store.file.FileStore;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -61,6 +62,17 @@ class StoreAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidNameException.class)
 				.hasMessageContaining("no spaces"));
+	}
+
+	@Test
+	void anUnknownTypeFailsAsABindingFailureEvenWhenAnApplicationBeanNeedsTheStoreFirst() {
+		this.contextRunner.withUserConfiguration(NeedsStore.class)
+			.withPropertyValues("phanes.store.type=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.isInstanceOf(BindException.class)
+				.hasMessageContaining("phanes.store")
+				.hasStackTraceContaining("redis"));
 	}
 
 	@Test
@@ -283,6 +295,16 @@ class StoreAutoConfigurationTests {
 			ObservationRegistry registry = ObservationRegistry.create();
 			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meterRegistry));
 			return registry;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NeedsStore {
+
+		@Bean
+		String needsStore(Store store) {
+			return "uses " + store;
 		}
 
 	}
