@@ -1,6 +1,9 @@
 package dev.phanes.discovery;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,10 +14,11 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Registers the application over mDNS when its web server has started, and says goodbye
- * when shutdown begins: {@link #goodbyeOnShutdown()} is a lifecycle stopped before the
- * web server's graceful drain, so peers stop choosing this instance while in-flight
- * requests finish. (Spring Cloud's base class deregisters in {@code @PreDestroy}, after
- * the drain; that later call finds nothing left to do.)
+ * when shutdown begins: {@link #goodbyeOnShutdown(Duration)} is a lifecycle stopped
+ * before the web server's graceful drain, which it holds back for a configured delay, so
+ * peers have stopped choosing this instance before its listener closes. (Spring Cloud's
+ * base class deregisters in {@code @PreDestroy}, after the drain; that later call finds
+ * nothing left to do.)
  */
 public class MdnsAutoServiceRegistration extends AbstractAutoServiceRegistration<MdnsRegistration> {
 
@@ -65,16 +69,25 @@ public class MdnsAutoServiceRegistration extends AbstractAutoServiceRegistration
 	}
 
 	/**
-	 * Return the lifecycle that deregisters when shutdown begins.
+	 * Return the lifecycle that deregisters when shutdown begins and then holds the
+	 * shutdown for a while, so that peers drop this instance before its web server stops
+	 * taking requests.
+	 * @param delay how long to wait after the goodbye; zero for no wait
 	 * @return a lifecycle stopped among the first
 	 */
-	public SmartLifecycle goodbyeOnShutdown() {
-		return new GoodbyeOnShutdown();
+	public SmartLifecycle goodbyeOnShutdown(Duration delay) {
+		return new GoodbyeOnShutdown(delay);
 	}
 
 	private final class GoodbyeOnShutdown implements SmartLifecycle {
 
+		private final Duration delay;
+
 		private volatile boolean running;
+
+		GoodbyeOnShutdown(Duration delay) {
+			this.delay = delay;
+		}
 
 		@Override
 		public void start() {
@@ -85,6 +98,21 @@ public class MdnsAutoServiceRegistration extends AbstractAutoServiceRegistration
 		public void stop() {
 			this.running = false;
 			MdnsAutoServiceRegistration.this.stop();
+		}
+
+		/**
+		 * Say goodbye, then let the shutdown go on after the delay, without holding a
+		 * thread: the other lifecycles of this phase stop meanwhile, and the web server's
+		 * graceful shutdown, in a later phase, waits for this one.
+		 */
+		@Override
+		public void stop(Runnable callback) {
+			stop();
+			if (this.delay.isZero() || this.delay.isNegative()) {
+				callback.run();
+				return;
+			}
+			CompletableFuture.delayedExecutor(this.delay.toMillis(), TimeUnit.MILLISECONDS).execute(callback);
 		}
 
 		@Override

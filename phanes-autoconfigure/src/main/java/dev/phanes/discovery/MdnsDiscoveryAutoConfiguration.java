@@ -168,8 +168,9 @@ public final class MdnsDiscoveryAutoConfiguration {
 		}
 
 		@Bean
-		SmartLifecycle mdnsGoodbyeOnShutdown(MdnsAutoServiceRegistration registration) {
-			return registration.goodbyeOnShutdown();
+		SmartLifecycle mdnsGoodbyeOnShutdown(MdnsAutoServiceRegistration registration,
+				MdnsDiscoveryProperties properties) {
+			return registration.goodbyeOnShutdown(properties.getShutdownDelay());
 		}
 
 	}

@@ -102,6 +102,13 @@ public class MdnsDiscoveryProperties {
 	private Duration sweepInterval = Duration.ofMillis(100);
 
 	/**
+	 * How long shutdown waits after the goodbye before the web server stops taking
+	 * requests, so that peers (which drop a departed instance at their next sweep) no
+	 * longer choose this instance when its listener closes. Zero to go on at once.
+	 */
+	private Duration shutdownDelay = Duration.ofSeconds(1);
+
+	/**
 	 * How long the first lookup of a service nobody has asked for yet waits for its
 	 * instances to answer. Later lookups answer from memory at once.
 	 */
@@ -235,6 +242,14 @@ public class MdnsDiscoveryProperties {
 
 	public void setFirstLookupTimeout(Duration firstLookupTimeout) {
 		this.firstLookupTimeout = firstLookupTimeout;
+	}
+
+	public Duration getShutdownDelay() {
+		return this.shutdownDelay;
+	}
+
+	public void setShutdownDelay(Duration shutdownDelay) {
+		this.shutdownDelay = shutdownDelay;
 	}
 
 	public Duration getCloseTimeout() {

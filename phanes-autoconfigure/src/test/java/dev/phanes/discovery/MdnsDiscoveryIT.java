@@ -96,6 +96,35 @@ class MdnsDiscoveryIT {
 		assertThat(closer.isAlive()).isFalse();
 	}
 
+	/**
+	 * The listener stays open for the configured delay after the goodbye, so a request
+	 * sent by a peer that has not yet dropped the instance is still answered: when the
+	 * peer's view has dropped it (within a sweep of the goodbye), a new request to the
+	 * leaving instance is answered too. The delay (10 s) is a hundred sweeps, twice the
+	 * wait for the view.
+	 */
+	@Test
+	void webServerKeepsAnsweringUntilTheShutdownDelayAfterTheGoodbyeIsOver() throws Exception {
+		String inventory = unique("inventory");
+		ConfigurableApplicationContext leaving = start(inventory, "phanes.discovery.mdns.shutdown-delay=10s");
+		ConfigurableApplicationContext caller = start(unique("orders"));
+		DiscoveryClient discovery = caller.getBean(DiscoveryClient.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> discovery.getInstances(inventory).size() == 1);
+		this.contexts.remove(leaving);
+		Thread closer = new Thread(leaving::close);
+		closer.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> discovery.getInstances(inventory).isEmpty());
+		String answer = WebClient.create("http://127.0.0.1:" + port(leaving))
+			.get()
+			.uri("/hello")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(5));
+		assertThat(answer).isEqualTo("hello");
+		closer.join(20_000);
+		assertThat(closer.isAlive()).isFalse();
+	}
+
 	@Test
 	void killedPeerExpiresAfterItsTtl() throws Exception {
 		String inventory = unique("inventory");
