@@ -3,6 +3,7 @@ package dev.phanes.config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLException;
 
@@ -47,6 +49,10 @@ public class EtcdConfigClient implements AutoCloseable {
 	private final Set<String> prefixes = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+
+	private final AtomicReference<@Nullable CompletableFuture<Void>> probe = new AtomicReference<>();
+
+	private volatile @Nullable Contact lastContact;
 
 	/**
 	 * Create a client; it connects on first use.
@@ -109,20 +115,64 @@ public class EtcdConfigClient implements AutoCloseable {
 		Snapshot snapshot = new Snapshot(response.getHeader().getRevision(),
 				Collections.unmodifiableMap(EtcdKeyMapper.properties(prefix, entries)));
 		this.snapshots.put(prefix, snapshot);
+		reached(snapshot.revision());
 		return snapshot;
 	}
 
 	/**
-	 * Ask etcd for one key under a prefix, to tell whether it answers.
-	 * @param prefix the prefix
-	 * @return the current revision of the store
-	 * @throws EtcdUnavailableException if etcd does not answer within the request timeout
+	 * Ask etcd in the background whether it answers, unless such a question is already
+	 * out; the answer (or its absence after the request timeout) becomes the
+	 * {@link #lastContact() last contact}. Never blocks.
+	 * @param prefix a prefix to count the keys of
 	 */
-	public long ping(String prefix) {
-		return await(this.client.getKVClient()
-			.get(bytes(prefix), GetOption.builder().isPrefix(true).withCountOnly(true).build()), "reach etcd")
-			.getHeader()
-			.getRevision();
+	public void probe(String prefix) {
+		CompletableFuture<Void> running = this.probe.get();
+		if (running != null && !running.isDone()) {
+			return;
+		}
+		CompletableFuture<Void> mine = new CompletableFuture<>();
+		if (!this.probe.compareAndSet(running, mine)) {
+			return;
+		}
+		this.client.getKVClient()
+			.get(bytes(prefix), GetOption.builder().isPrefix(true).withCountOnly(true).build())
+			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((response, failure) -> {
+				if (failure == null) {
+					reached(response.getHeader().getRevision());
+				}
+				else {
+					unreachable((failure instanceof TimeoutException)
+							? "no answer within " + this.requestTimeout.toMillis() + " ms" : failure.toString());
+				}
+				mine.complete(null);
+			});
+	}
+
+	/**
+	 * What is known of etcd from the last request that reached it or failed to: a read, a
+	 * probe or a watch.
+	 * @return the last contact, or {@code null} before the first
+	 */
+	public @Nullable Contact lastContact() {
+		return this.lastContact;
+	}
+
+	/**
+	 * Record that etcd answered.
+	 * @param revision the revision of the store it answered at
+	 */
+	void reached(long revision) {
+		this.lastContact = new Contact(true, revision, null, Instant.now());
+	}
+
+	/**
+	 * Record that etcd did not answer.
+	 * @param error what went wrong
+	 */
+	void unreachable(String error) {
+		Contact last = this.lastContact;
+		this.lastContact = new Contact(false, (last != null) ? last.revision() : 0, error, Instant.now());
 	}
 
 	private <T> T await(CompletableFuture<T> future, String what) {
@@ -131,18 +181,21 @@ public class EtcdConfigClient implements AutoCloseable {
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			throw new EtcdUnavailableException(this.endpoints,
-					"could not " + what + " within " + this.requestTimeout.toMillis() + " ms", ex);
+			throw unavailable("could not " + what + " within " + this.requestTimeout.toMillis() + " ms", ex);
 		}
 		catch (ExecutionException ex) {
-			throw new EtcdUnavailableException(this.endpoints, "could not " + what + ": " + ex.getCause(),
-					ex.getCause());
+			throw unavailable("could not " + what + ": " + ex.getCause(), ex.getCause());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			future.cancel(true);
 			throw new EtcdUnavailableException(this.endpoints, "interrupted trying to " + what, ex);
 		}
+	}
+
+	private EtcdUnavailableException unavailable(String message, Throwable cause) {
+		unreachable(message);
+		return new EtcdUnavailableException(this.endpoints, message, cause);
 	}
 
 	/**
@@ -199,6 +252,19 @@ public class EtcdConfigClient implements AutoCloseable {
 
 	static ByteSequence bytes(String text) {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The outcome of the last request to etcd.
+	 *
+	 * @param reached whether etcd answered it
+	 * @param revision the revision etcd answered at, or the last one known when it did
+	 * not answer ({@code 0} if it never did)
+	 * @param error why it failed, when it did
+	 * @param at when the outcome was known
+	 */
+	public record Contact(boolean reached, long revision, @Nullable String error, Instant at) {
+
 	}
 
 	/**

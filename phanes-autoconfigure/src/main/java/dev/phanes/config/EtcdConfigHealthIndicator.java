@@ -6,9 +6,12 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Reports whether etcd answers a read of the first imported prefix, with the endpoints,
+ * Reports whether etcd answered the last request made to it (a read, a watch event or
+ * failure, or the probe each health check starts in the background), with the endpoints,
  * prefixes and the last rejected change as details; a rejected change leaves the status
- * alone, since the last good values are still served.
+ * alone, since the last good values are still served. A check never waits for etcd: it
+ * answers at once from what is known, so an outage shows within one request timeout and a
+ * recovery at the first answer.
  * <p>
  * Put it in the readiness group, never liveness, so an etcd outage takes the instance out
  * of rotation instead of restarting it (it keeps serving its last good configuration).
@@ -37,9 +40,19 @@ public class EtcdConfigHealthIndicator extends AbstractHealthIndicator {
 		if (rejection != null) {
 			builder.withDetail("lastRejectedChange", rejection);
 		}
-		String prefix = this.client.prefixes().isEmpty() ? "/" : this.client.prefixes().get(0);
-		long revision = this.client.ping(prefix);
-		builder.up().withDetail("revision", revision);
+		this.client.probe(this.client.prefixes().isEmpty() ? "/" : this.client.prefixes().get(0));
+		EtcdConfigClient.Contact contact = this.client.lastContact();
+		if (contact == null) {
+			builder.down().withDetail("error", "etcd has not answered yet");
+			return;
+		}
+		builder.withDetail("revision", contact.revision()).withDetail("checkedAt", contact.at().toString());
+		if (contact.reached()) {
+			builder.up();
+		}
+		else {
+			builder.down().withDetail("error", String.valueOf(contact.error()));
+		}
 	}
 
 }

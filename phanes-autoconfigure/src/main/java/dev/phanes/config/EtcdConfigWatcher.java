@@ -92,6 +92,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 	}
 
 	private void changed(String prefix, WatchResponse response) {
+		this.client.reached(response.getHeader().getRevision());
 		if (!response.getEvents().isEmpty()) {
 			this.revisions.put(prefix,
 					response.getEvents().get(response.getEvents().size() - 1).getKeyValue().getModRevision());
@@ -109,6 +110,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 			schedule(() -> resync(prefix), 0);
 		}
 		else {
+			this.client.unreachable("watch of " + prefix + " failed: " + error);
 			logger.warn("Watch of etcd prefix " + prefix + " failed (" + error + "); retrying in "
 					+ this.client.retryInterval().toMillis() + " ms");
 			schedule(() -> resync(prefix), this.client.retryInterval().toMillis());
