@@ -1,5 +1,7 @@
 package dev.phanes.sample;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -91,6 +93,23 @@ class SampleApplicationTests {
 			.valueEquals(HttpHeaders.ETAG, "\"1\"")
 			.expectBody(Note.class)
 			.isEqualTo(note);
+	}
+
+	/**
+	 * Reactor Netty 1.3.6 and 1.3.7 stopped reading a keep-alive connection after a
+	 * request answered off the event loop (an Actuator scrape): the next request on it
+	 * was never answered (reactor/reactor-netty#4361). Every request here must be
+	 * answered on the one connection; a stall fails as a read timeout.
+	 */
+	@Test
+	void requestsAfterActuatorRequestsOnOneKeepAliveConnectionAreAllAnswered() throws IOException {
+		try (KeepAliveConnection connection = new KeepAliveConnection(this.port, Duration.ofSeconds(15))) {
+			for (int i = 0; i < 150; i++) {
+				assertThat(connection.get("/actuator/prometheus")).as("scrape %d", i).isEqualTo(200);
+				assertThat(connection.get("/actuator/health")).as("health %d", i).isEqualTo(200);
+				assertThat(connection.get("/instance")).as("request %d after the scrape", i).isEqualTo(200);
+			}
+		}
 	}
 
 	@Test
