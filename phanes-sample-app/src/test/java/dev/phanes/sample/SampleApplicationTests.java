@@ -1,6 +1,7 @@
 package dev.phanes.sample;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -110,6 +111,34 @@ class SampleApplicationTests {
 				assertThat(connection.get("/instance")).as("request %d after the scrape", i).isEqualTo(200);
 			}
 		}
+	}
+
+	@Test
+	void aHostileIdReadThroughAPeerIsABadRequestNotAServerError() {
+		this.client.get()
+			.uri(URI.create("http://localhost:" + this.port + "/peer/notes/%00"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	/**
+	 * A body declared far larger than the limit, of which 10 bytes arrive: refused with a
+	 * 413 before the rest is waited for (the read timeout of 15 s is the bound; the
+	 * server's own body read timeout is 10 s, so an answer only after that fails too).
+	 */
+	@Test
+	void aBodyDeclaredLargerThanTheLimitIsRefusedWithoutWaitingForIt() throws IOException {
+		try (KeepAliveConnection connection = new KeepAliveConnection(this.port, Duration.ofSeconds(15))) {
+			long started = System.nanoTime();
+			int status = connection.send("POST /notes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: 20000000\r\n\r\n{\"title\":");
+			assertThat(status).isEqualTo(413);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+		}
+		this.client.get().uri("/actuator/health").exchange().expectStatus().isOk();
 	}
 
 	@Test

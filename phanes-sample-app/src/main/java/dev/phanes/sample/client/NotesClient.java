@@ -1,5 +1,6 @@
 package dev.phanes.sample.client;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import dev.phanes.sample.model.InstanceInfo;
@@ -23,14 +24,17 @@ public interface NotesClient {
 	 * @return the note
 	 */
 	@GetExchange("/notes/{id}")
-	Mono<Note> get(@PathVariable String id, @RequestHeader(ClientConfiguration.USER_HEADER) String userId);
+	Mono<Note> get(@PathVariable String id,
+			@RequestHeader(name = ClientConfiguration.USER_HEADER, required = false) @Nullable String userId);
 
 	/**
-	 * Ask a peer which instance it is; the load balancer picks it by the user id.
+	 * Ask a peer which instance it is; the load balancer picks it by the user id, or at
+	 * random without one.
 	 * @param userId the user asking
 	 * @return the instance that answered
 	 */
 	@GetExchange("/instance")
-	Mono<InstanceInfo> instance(@RequestHeader(ClientConfiguration.USER_HEADER) String userId);
+	Mono<InstanceInfo> instance(
+			@RequestHeader(name = ClientConfiguration.USER_HEADER, required = false) @Nullable String userId);
 
 }

@@ -19,12 +19,15 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
  * Turns the errors of the notes API into RFC 9457 problem details: bad input is a 400, a
- * missing note a 404, a stale {@code If-Match} a 412, an unreachable store a 503.
+ * missing note a 404, a stale {@code If-Match} a 412, an unreachable store a 503, a peer
+ * that failed a 502 and one that cannot be reached a 503.
  * <p>
  * Extending {@link ResponseEntityExceptionHandler} gives WebFlux's own errors (an
  * unreadable body, a limit that is not a number) the same shape.
@@ -64,6 +67,50 @@ class NotesExceptionHandler extends ResponseEntityExceptionHandler {
 					+ mismatch.getRequiredType().getSimpleName() + ", not '" + mismatch.getValue() + "'");
 		}
 		return super.handleServerWebInputException(ex, headers, status, exchange);
+	}
+
+	/**
+	 * A peer's answer to a call made for this request: its 4xx is this request's fault
+	 * and keeps its status and detail; a peer that failed is a 502, and no instance of
+	 * the peer service (Spring Cloud LoadBalancer's 503) stays a 503.
+	 */
+	@ExceptionHandler
+	ProblemDetail peerAnswered(WebClientResponseException ex) {
+		HttpStatusCode status = ex.getStatusCode();
+		if (status.is4xxClientError()) {
+			return ProblemDetail.forStatusAndDetail(status, peerDetail(ex));
+		}
+		if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+			return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+					"No instance of the peer service is available; retry later");
+		}
+		this.logger.warn("Peer failed: " + ex.getMessage());
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
+				"The peer service failed (" + status.value() + "); retry later");
+	}
+
+	private static String peerDetail(WebClientResponseException ex) {
+		try {
+			ProblemDetail peer = ex.getResponseBodyAs(ProblemDetail.class);
+			if (peer != null && peer.getDetail() != null) {
+				return peer.getDetail();
+			}
+		}
+		catch (RuntimeException notAProblem) {
+			// the peer's body is not a problem detail: fall through
+		}
+		return "The peer service rejected the request (" + ex.getStatusCode().value() + ")";
+	}
+
+	/**
+	 * A peer that could not be reached, after the load balancer's retries on other
+	 * instances: 503, so that a caller retries later.
+	 */
+	@ExceptionHandler
+	ProblemDetail peerUnreachable(WebClientRequestException ex) {
+		this.logger.warn("No peer reachable: " + ex.getMessage());
+		return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"No instance of the peer service could be reached; retry later");
 	}
 
 	@ExceptionHandler

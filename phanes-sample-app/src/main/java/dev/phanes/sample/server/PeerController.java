@@ -1,5 +1,6 @@
 package dev.phanes.sample.server;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -25,6 +26,11 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
  * goes out by service name and lands on whichever instance discovery lists and the user's
  * hash key picks. {@code POST /peer/notes} writes a note here and reads it back from a
  * peer.
+ * <p>
+ * A request without {@code X-User-Id} goes to a peer chosen at random; with one, every
+ * call of that user goes to one peer. A peer's answer keeps its meaning: its 400 or 404
+ * is this request's, while a peer that cannot be reached or fails is a 502 or 503 (see
+ * {@link NotesExceptionHandler}), never a 500.
  */
 @RestController
 @RequestMapping("/peer")
@@ -48,7 +54,7 @@ class PeerController {
 	 */
 	@PostMapping("/notes")
 	Mono<Note> createAndReadBack(@RequestBody NoteRequest request,
-			@RequestHeader(name = ClientConfiguration.USER_HEADER, defaultValue = "anonymous") String userId) {
+			@RequestHeader(name = ClientConfiguration.USER_HEADER, required = false) @Nullable String userId) {
 		return this.notes.create(request)
 			.doOnNext((note) -> logger.info("Created note {}; reading it back through a peer", note.id()))
 			.flatMap((note) -> get(note.id(), userId));
@@ -56,14 +62,14 @@ class PeerController {
 
 	@GetMapping("/notes/{id}")
 	Mono<Note> get(@PathVariable String id,
-			@RequestHeader(name = ClientConfiguration.USER_HEADER, defaultValue = "anonymous") String userId) {
+			@RequestHeader(name = ClientConfiguration.USER_HEADER, required = false) @Nullable String userId) {
 		return this.peers.get(id, userId)
 			.onErrorMap(WebClientResponseException.NotFound.class, (ex) -> new NoteNotFoundException(id));
 	}
 
 	@GetMapping("/instance")
 	Mono<InstanceInfo> instance(
-			@RequestHeader(name = ClientConfiguration.USER_HEADER, defaultValue = "anonymous") String userId) {
+			@RequestHeader(name = ClientConfiguration.USER_HEADER, required = false) @Nullable String userId) {
 		return this.peers.instance(userId);
 	}
 
