@@ -2,7 +2,6 @@ package dev.phanes.config;
 
 import io.etcd.jetcd.Client;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,24 +9,42 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration of the {@link EtcdConfigHealthIndicator}, reported as
- * {@code phanesEtcdConfig}; {@code management.health.phanes-etcd-config.enabled=false}
- * turns it off. Add it to the readiness group, not liveness.
+ * Auto-configuration of the configuration health indicators: {@code phanesConfig}
+ * ({@link ConfigReloadHealthIndicator}, the last rejected change) whenever reloads are
+ * on, and {@code phanesEtcdConfig} ({@link EtcdConfigHealthIndicator}) when an
+ * {@code etcd:} import created a client;
+ * {@code management.health.phanes-config.enabled=false} and
+ * {@code management.health.phanes-etcd-config.enabled=false} turn them off. Add the etcd
+ * one to the readiness group, not liveness.
  */
 @AutoConfiguration(after = ConfigAutoConfiguration.class)
-@ConditionalOnClass({ HealthIndicator.class, Client.class })
-@ConditionalOnBean(EtcdConfigClient.class)
-@ConditionalOnEnabledHealthIndicator("phanes-etcd-config")
+@ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnPhanesConfigEnabled
 public final class ConfigHealthAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(name = "phanesEtcdConfigHealthIndicator")
-	EtcdConfigHealthIndicator phanesEtcdConfigHealthIndicator(EtcdConfigClient client,
-			ObjectProvider<ConfigReloader> reloader) {
-		return new EtcdConfigHealthIndicator(client, reloader.getIfAvailable());
+	@ConditionalOnBean(ConfigReloader.class)
+	@ConditionalOnEnabledHealthIndicator("phanes-config")
+	@ConditionalOnMissingBean(name = "phanesConfigHealthIndicator")
+	ConfigReloadHealthIndicator phanesConfigHealthIndicator(ConfigReloader reloader) {
+		return new ConfigReloadHealthIndicator(reloader);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Client.class)
+	@ConditionalOnBean(EtcdConfigClient.class)
+	@ConditionalOnEnabledHealthIndicator("phanes-etcd-config")
+	static class EtcdHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "phanesEtcdConfigHealthIndicator")
+		EtcdConfigHealthIndicator phanesEtcdConfigHealthIndicator(EtcdConfigClient client) {
+			return new EtcdConfigHealthIndicator(client);
+		}
+
 	}
 
 }

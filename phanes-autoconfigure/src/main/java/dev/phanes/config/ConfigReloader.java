@@ -215,7 +215,8 @@ public class ConfigReloader implements DisposableBean {
 	private Result reject(ConfigReloadSource source, List<String> problems) {
 		this.lastRejection = new Rejection(Instant.now(), source, problems);
 		logger.warn("Rejected a configuration change (" + source.name().toLowerCase(java.util.Locale.ROOT)
-				+ "), keeping the last good values: " + String.join("; ", problems));
+				+ "), keeping the last good values; later changes are held back until this is fixed: "
+				+ String.join("; ", problems));
 		return new Result(ConfigReloadObservationContext.Outcome.REJECTED, Set.of(), problems);
 	}
 

@@ -1,17 +1,14 @@
 package dev.phanes.config;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * Reports whether etcd answered the last request made to it (a read, a watch event or
- * failure, or the probe each health check starts in the background), with the endpoints,
- * prefixes and the last rejected change as details; a rejected change leaves the status
- * alone, since the last good values are still served. A check never waits for etcd: it
- * answers at once from what is known, so an outage shows within one request timeout and a
- * recovery at the first answer.
+ * failure, or the probe each health check starts in the background), with the endpoints
+ * and prefixes as details; a rejected change is {@link ConfigReloadHealthIndicator}'s to
+ * report. A check never waits for etcd: it answers at once from what is known, so an
+ * outage shows within one request timeout and a recovery at the first answer.
  * <p>
  * Put it in the readiness group, never liveness, so an etcd outage takes the instance out
  * of rotation instead of restarting it (it keeps serving its last good configuration).
@@ -20,26 +17,18 @@ public class EtcdConfigHealthIndicator extends AbstractHealthIndicator {
 
 	private final EtcdConfigClient client;
 
-	private final @Nullable ConfigReloader reloader;
-
 	/**
 	 * Create an indicator.
 	 * @param client the client to check
-	 * @param reloader the reloader whose last rejection to report, if reloads are on
 	 */
-	public EtcdConfigHealthIndicator(EtcdConfigClient client, @Nullable ConfigReloader reloader) {
+	public EtcdConfigHealthIndicator(EtcdConfigClient client) {
 		super("etcd configuration health check failed");
 		this.client = client;
-		this.reloader = reloader;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("endpoints", this.client.endpoints()).withDetail("prefixes", this.client.prefixes());
-		ConfigReloader.Rejection rejection = (this.reloader != null) ? this.reloader.lastRejection() : null;
-		if (rejection != null) {
-			builder.withDetail("lastRejectedChange", rejection);
-		}
 		this.client.probe(this.client.prefixes().isEmpty() ? "/" : this.client.prefixes().get(0));
 		EtcdConfigClient.Contact contact = this.client.lastContact();
 		if (contact == null) {

@@ -32,6 +32,7 @@ class ConfigAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ConfigReloader.class)
 			.hasSingleBean(ConfigFileWatcher.class)
 			.hasSingleBean(LiveProperties.class)
+			.hasSingleBean(ConfigReloadHealthIndicator.class)
 			.doesNotHaveBean(EtcdConfigWatcher.class)
 			.doesNotHaveBean(EtcdConfigHealthIndicator.class));
 	}
@@ -50,7 +51,8 @@ class ConfigAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(ConfigReloader.class)
 				.doesNotHaveBean(LiveProperties.class)
 				.doesNotHaveBean(EtcdConfigWatcher.class)
-				.doesNotHaveBean(EtcdConfigHealthIndicator.class));
+				.doesNotHaveBean(EtcdConfigHealthIndicator.class)
+				.doesNotHaveBean(ConfigReloadHealthIndicator.class));
 	}
 
 	@Test
@@ -58,6 +60,13 @@ class ConfigAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("phanes.config.reload.watch-files=false")
 			.run((context) -> assertThat(context).hasSingleBean(ConfigReloader.class)
 				.doesNotHaveBean(ConfigFileWatcher.class));
+	}
+
+	@Test
+	void reloadHealthIndicatorCanBeTurnedOff() {
+		this.contextRunner.withPropertyValues("management.health.phanes-config.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(ConfigReloader.class)
+				.doesNotHaveBean(ConfigReloadHealthIndicator.class));
 	}
 
 	@Test

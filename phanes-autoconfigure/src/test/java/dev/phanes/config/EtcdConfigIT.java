@@ -149,14 +149,19 @@ class EtcdConfigIT {
 			assertThat(shop.getGreeting()).isEqualTo("from-yml");
 			assertThat(shop.getLabels()).containsEntry("color", "blue");
 			assertThat(context.getEnvironment().getProperty("shop.max-items")).isEqualTo("20");
-			Health health = context.getBean(EtcdConfigHealthIndicator.class).health(true);
+			Health health = context.getBean(ConfigReloadHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsKey("lastRejectedChange");
+			assertThat(health.getDetails().get("lastRejectedChange").toString()).contains("shop.max-items")
+				.contains(ConfigReloadHealthIndicator.HELD_BACK);
+			assertThat(context.getBean(EtcdConfigHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.UP);
 			await().atMost(BOUND).until(() -> reloads(context, "etcd", "rejected") >= 1);
 			etcd.put(prefix + "shop/max-items", "50");
 			await().atMost(BOUND).until(() -> shop.getMaxItems() == 50);
 			assertThat(shop.getGreeting()).isEqualTo("changed-with-a-bad-value");
 			await().atMost(BOUND).until(() -> reloader.lastRejection() == null);
+			assertThat(context.getBean(ConfigReloadHealthIndicator.class).health(true).getDetails())
+				.doesNotContainKey("lastRejectedChange");
 		}
 	}
 
