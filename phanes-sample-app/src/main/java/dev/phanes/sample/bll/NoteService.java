@@ -75,18 +75,28 @@ public class NoteService {
 			.flatMap((note) -> published(note).thenReturn(note));
 	}
 
-	// The note is stored whatever happens to its event; a failed publication is logged
-	// with its reason rather than lost silently. Off the event loop: publishing runs the
-	// application's listeners on the caller's thread.
+	// The note is stored whatever happens to its event, and the answer does not wait for
+	// the broker to acknowledge it (during a broker outage that would hold every create
+	// for the delivery timeout): the bus keeps sending it, and a publication that fails
+	// in the end is logged with its reason rather than lost silently. Off the event loop:
+	// publishing runs the application's listeners on the caller's thread.
 	private Mono<Void> published(Note note) {
-		return Mono
-			.defer(() -> Mono.fromFuture(this.events.publish(NoteCreated.TOPIC, note.id(),
-					new NoteCreated(note.id(), note.title(), Instant.now()), Map.of())))
+		return Mono.fromRunnable(() -> this.events
+			.publish(NoteCreated.TOPIC, note.id(), new NoteCreated(note.id(), note.title(), Instant.now()), Map.of())
+			.whenComplete((event, ex) -> {
+				if (ex != null) {
+					notPublished(note, ex);
+				}
+			}))
 			.subscribeOn(Schedulers.boundedElastic())
-			.doOnError((ex) -> logger.warn("Note " + note.id() + " was stored but its NoteCreated event was not "
-					+ "published: " + ex.getMessage()))
+			.doOnError((ex) -> notPublished(note, ex))
 			.onErrorComplete()
 			.then();
+	}
+
+	private static void notPublished(Note note, Throwable ex) {
+		logger
+			.warn("Note " + note.id() + " was stored but its NoteCreated event was not published: " + ex.getMessage());
 	}
 
 	/**
