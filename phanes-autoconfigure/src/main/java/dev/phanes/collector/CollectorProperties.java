@@ -2,12 +2,14 @@ package dev.phanes.collector;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the Phanes collectors.
  */
 @ConfigurationProperties("phanes.collector")
-public class CollectorProperties {
+public class CollectorProperties implements Validator {
 
 	/**
 	 * Whether to auto-configure the collectors.
@@ -38,6 +40,34 @@ public class CollectorProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return CollectorProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the values at binding, so that an invalid one fails start-up naming the
+	 * property, its value and what it must be.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (this.logs.getMaxEvents() < 1) {
+			errors.rejectValue("logs.maxEvents", "invalid", "must be at least 1");
+		}
+		if (this.logs.getMaxSize().toBytes() < 1) {
+			errors.rejectValue("logs.maxSize", "invalid", "must be a positive size");
+		}
+		if (this.traces.getMaxSpans() < 1) {
+			errors.rejectValue("traces.maxSpans", "invalid", "must be at least 1");
+		}
+		if (this.traces.getMaxSize().toBytes() < 1) {
+			errors.rejectValue("traces.maxSize", "invalid", "must be a positive size");
+		}
+		if (this.metrics.getMaxTagValues() < 1) {
+			errors.rejectValue("metrics.maxTagValues", "invalid", "must be at least 1");
+		}
 	}
 
 	/**

@@ -8,6 +8,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the Phanes config block: the etcd client used by
@@ -18,7 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code application.yml}); later changes to it need a restart.
  */
 @ConfigurationProperties("phanes.config")
-public class ConfigProperties {
+public class ConfigProperties implements Validator {
 
 	/**
 	 * Whether to watch imported etcd prefixes and files and reload changed configuration.
@@ -44,6 +46,31 @@ public class ConfigProperties {
 
 	public Reload getReload() {
 		return this.reload;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ConfigProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the values at binding, so that an invalid one fails start-up naming the
+	 * property, its value and what it must be.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (this.etcd.getConnectTimeout().isNegative() || this.etcd.getConnectTimeout().isZero()) {
+			errors.rejectValue("etcd.connectTimeout", "invalid", "must be a positive duration");
+		}
+		if (this.etcd.getRequestTimeout().isNegative() || this.etcd.getRequestTimeout().isZero()) {
+			errors.rejectValue("etcd.requestTimeout", "invalid", "must be a positive duration");
+		}
+		if (this.etcd.getRetryInterval().isNegative() || this.etcd.getRetryInterval().isZero()) {
+			errors.rejectValue("etcd.retryInterval", "invalid", "must be a positive duration");
+		}
+		if (this.reload.getCoalesce().isNegative()) {
+			errors.rejectValue("reload.coalesce", "invalid", "must not be negative");
+		}
 	}
 
 	/**

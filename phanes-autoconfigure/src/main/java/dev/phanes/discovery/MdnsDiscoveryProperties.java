@@ -8,12 +8,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of discovery over multicast DNS.
  */
 @ConfigurationProperties(MdnsDiscoveryProperties.PREFIX)
-public class MdnsDiscoveryProperties {
+public class MdnsDiscoveryProperties implements Validator {
 
 	/**
 	 * Prefix of the mDNS discovery properties.
@@ -274,6 +276,43 @@ public class MdnsDiscoveryProperties {
 
 	public void setMaxInstances(int maxInstances) {
 		this.maxInstances = maxInstances;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return MdnsDiscoveryProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the values at binding, so that an invalid one fails start-up naming the
+	 * property, its value and what it must be.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (this.ttl.isNegative() || this.ttl.isZero()) {
+			errors.rejectValue("ttl", "invalid", "must be a positive duration");
+		}
+		if (this.maxTxtSize.toBytes() < 1) {
+			errors.rejectValue("maxTxtSize", "invalid", "must be a positive size");
+		}
+		if (this.sweepInterval.isNegative() || this.sweepInterval.isZero()) {
+			errors.rejectValue("sweepInterval", "invalid", "must be a positive duration");
+		}
+		if (this.firstLookupTimeout.isNegative()) {
+			errors.rejectValue("firstLookupTimeout", "invalid", "must not be negative");
+		}
+		if (this.shutdownDelay.isNegative()) {
+			errors.rejectValue("shutdownDelay", "invalid", "must not be negative");
+		}
+		if (this.closeTimeout.isNegative()) {
+			errors.rejectValue("closeTimeout", "invalid", "must not be negative");
+		}
+		if (this.maxServices < 1) {
+			errors.rejectValue("maxServices", "invalid", "must be at least 1");
+		}
+		if (this.maxInstances < 1) {
+			errors.rejectValue("maxInstances", "invalid", "must be at least 1");
+		}
 	}
 
 }

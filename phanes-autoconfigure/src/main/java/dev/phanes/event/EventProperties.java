@@ -10,12 +10,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the Phanes event bus.
  */
 @ConfigurationProperties("phanes.event")
-public class EventProperties {
+public class EventProperties implements Validator {
 
 	/**
 	 * Whether to auto-configure an EventBus.
@@ -108,6 +110,41 @@ public class EventProperties {
 		 */
 		KAFKA
 
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return EventProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the values at binding, so that an invalid one fails start-up naming the
+	 * property, its value and what it must be.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (this.maxSize.toBytes() < 1) {
+			errors.rejectValue("maxSize", "invalid", "must be a positive size");
+		}
+		if (this.kafka.getDeliveryTimeout().isNegative() || this.kafka.getDeliveryTimeout().isZero()) {
+			errors.rejectValue("kafka.deliveryTimeout", "invalid", "must be a positive duration");
+		}
+		if (this.kafka.getRetry().getMaxAttempts() < 1) {
+			errors.rejectValue("kafka.retry.maxAttempts", "invalid", "must be at least 1");
+		}
+		if (this.kafka.getRetry().getInitialInterval().isNegative()
+				|| this.kafka.getRetry().getInitialInterval().isZero()) {
+			errors.rejectValue("kafka.retry.initialInterval", "invalid", "must be a positive duration");
+		}
+		if (this.kafka.getRetry().getMultiplier() < 1) {
+			errors.rejectValue("kafka.retry.multiplier", "invalid", "must be at least 1");
+		}
+		if (this.kafka.getRetry().getMaxInterval().isNegative() || this.kafka.getRetry().getMaxInterval().isZero()) {
+			errors.rejectValue("kafka.retry.maxInterval", "invalid", "must be a positive duration");
+		}
+		if (this.kafka.getTopic().getPartitions() < 1) {
+			errors.rejectValue("kafka.topic.partitions", "invalid", "must be at least 1");
+		}
 	}
 
 	/**

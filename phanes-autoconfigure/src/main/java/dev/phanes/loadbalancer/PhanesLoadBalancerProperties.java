@@ -8,12 +8,14 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the Phanes load balancer.
  */
 @ConfigurationProperties("phanes.loadbalancer")
-public class PhanesLoadBalancerProperties {
+public class PhanesLoadBalancerProperties implements Validator {
 
 	/**
 	 * Default of {@code phanes.loadbalancer.response-timeout}.
@@ -59,6 +61,25 @@ public class PhanesLoadBalancerProperties {
 
 	public Avoid getAvoid() {
 		return this.avoid;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return PhanesLoadBalancerProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the values at binding, so that an invalid one fails start-up naming the
+	 * property, its value and what it must be.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (this.responseTimeout.isNegative() || this.responseTimeout.isZero()) {
+			errors.rejectValue("responseTimeout", "invalid", "must be a positive duration");
+		}
+		if (this.avoid.getDuration().isNegative()) {
+			errors.rejectValue("avoid.duration", "invalid", "must not be negative");
+		}
 	}
 
 	/**

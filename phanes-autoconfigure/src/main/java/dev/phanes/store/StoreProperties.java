@@ -5,12 +5,14 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the Phanes store.
  */
 @ConfigurationProperties("phanes.store")
-public class StoreProperties {
+public class StoreProperties implements Validator {
 
 	/**
 	 * Whether to auto-configure a Store.
@@ -126,6 +128,28 @@ public class StoreProperties {
 		 */
 		JPA
 
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return StoreProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the values at binding, so that an invalid one fails start-up naming the
+	 * property, its value and what it must be.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (this.jpa.getRetry().getMaxAttempts() < 1) {
+			errors.rejectValue("jpa.retry.maxAttempts", "invalid", "must be at least 1");
+		}
+		if (this.jpa.getRetry().getInitialBackoff().isNegative()) {
+			errors.rejectValue("jpa.retry.initialBackoff", "invalid", "must not be negative");
+		}
+		if (this.jpa.getRetry().getMaxBackoff().isNegative()) {
+			errors.rejectValue("jpa.retry.maxBackoff", "invalid", "must not be negative");
+		}
 	}
 
 	/**

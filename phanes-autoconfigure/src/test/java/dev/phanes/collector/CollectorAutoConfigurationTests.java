@@ -36,6 +36,16 @@ class CollectorAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(CollectorAutoConfiguration.class));
 
 	@Test
+	void failsOnAnInvalidValueNamingThePropertyAndWhatItMustBe() {
+		this.contextRunner.withPropertyValues("phanes.collector.traces.max-spans=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.collector")
+				.hasStackTraceContaining("'traces.maxSpans'")
+				.hasStackTraceContaining("must be at least 1"));
+	}
+
+	@Test
 	void createsTheCollectorsAndTheMeterFilterByDefault() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(LogCollector.class)
 			.hasSingleBean(LogbackLogCollectorInstaller.class)
@@ -102,8 +112,9 @@ class CollectorAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("phanes.collector.logs.max-events=0")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.rootCause()
-				.hasMessageContaining("max-events=0"));
+				.hasStackTraceContaining("phanes.collector")
+				.hasStackTraceContaining("'logs.maxEvents'")
+				.hasStackTraceContaining("rejected value [0]"));
 	}
 
 	@Test

@@ -28,6 +28,16 @@ class ConfigAutoConfigurationTests {
 		.withUserConfiguration(UserProperties.class);
 
 	@Test
+	void failsOnAnInvalidValueNamingThePropertyAndWhatItMustBe() {
+		this.contextRunner.withPropertyValues("phanes.config.etcd.request-timeout=-1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.config")
+				.hasStackTraceContaining("'etcd.requestTimeout'")
+				.hasStackTraceContaining("must be a positive duration"));
+	}
+
+	@Test
 	void createsReloaderFileWatcherAndLiveHandlesButNoEtcdBeansWithoutAnEtcdImport() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ConfigReloader.class)
 			.hasSingleBean(ConfigFileWatcher.class)

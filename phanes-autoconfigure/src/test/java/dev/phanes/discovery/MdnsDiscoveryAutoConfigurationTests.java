@@ -29,6 +29,16 @@ class MdnsDiscoveryAutoConfigurationTests {
 		.withPropertyValues("phanes.discovery.mdns.address=127.0.0.1", "spring.application.name=inventory");
 
 	@Test
+	void failsOnAnInvalidValueNamingThePropertyAndWhatItMustBe() {
+		this.contextRunner.withPropertyValues("phanes.discovery.mdns.max-instances=-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.discovery.mdns")
+				.hasStackTraceContaining("'maxInstances'")
+				.hasStackTraceContaining("must be at least 1"));
+	}
+
+	@Test
 	void createsClientsRegistryAndRegistrationOnLoopback() {
 		this.contextRunner.withPropertyValues("phanes.discovery.mdns.metadata.zone=a").run((context) -> {
 			assertThat(context).hasSingleBean(MdnsTransport.class)

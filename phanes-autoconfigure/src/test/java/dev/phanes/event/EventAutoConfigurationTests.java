@@ -29,6 +29,16 @@ class EventAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(EventAutoConfiguration.class, EventHealthAutoConfiguration.class));
 
 	@Test
+	void failsOnAnInvalidValueNamingThePropertyAndWhatItMustBe() {
+		this.contextRunner.withPropertyValues("phanes.event.kafka.retry.multiplier=0.5")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.event")
+				.hasStackTraceContaining("'kafka.retry.multiplier'")
+				.hasStackTraceContaining("must be at least 1"));
+	}
+
+	@Test
 	void usesTheInProcessBusByDefault() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(EventBus.class).hasSingleBean(EventTypes.class);

@@ -49,6 +49,16 @@ class PhanesLoadBalancerAutoConfigurationTests {
 				"spring.cloud.discovery.client.simple.instances.inventory[2].uri=http://127.0.0.1:8083");
 
 	@Test
+	void failsOnAnInvalidValueNamingThePropertyAndWhatItMustBe() {
+		this.contextRunner.withPropertyValues("phanes.loadbalancer.response-timeout=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.loadbalancer")
+				.hasStackTraceContaining("'responseTimeout'")
+				.hasStackTraceContaining("must be a positive duration"));
+	}
+
+	@Test
 	void isTheDefaultBalancerOfEveryClient() {
 		this.contextRunner.run((context) -> {
 			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);

@@ -33,6 +33,16 @@ class StoreAutoConfigurationTests {
 	Path directory;
 
 	@Test
+	void failsOnAnInvalidValueNamingThePropertyAndWhatItMustBe() {
+		this.contextRunner.withPropertyValues("phanes.store.jpa.retry.max-attempts=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.store")
+				.hasStackTraceContaining("'jpa.retry.maxAttempts'")
+				.hasStackTraceContaining("must be at least 1"));
+	}
+
+	@Test
 	void usesMemoryStoreByDefault() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(Store.class).hasSingleBean(StoreExpiryPurger.class);
