@@ -156,6 +156,24 @@ class SampleKafkaEventsTests {
 			.value((scrape) -> assertThat(scrape)
 				.contains("phanes_event_deliver_seconds_count{", "transport=\"kafka\"", "topic=\"notes\"")
 				.contains("phanes_event_delivered_total{"));
+
+		// Spring Kafka's observed send and receive timers (the bus's) are there: Boot's
+		// template and listeners are observed too, so the first to register does not
+		// shut the other out with another set of tag keys.
+		client(first).get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectBody(String.class)
+			.value((scrape) -> assertThat(scrape.lines())
+				.anyMatch((line) -> line.startsWith("spring_kafka_template_seconds_count{")
+						&& line.contains("messaging_destination_name=\"notes\"")));
+		client(second).get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectBody(String.class)
+			.value((scrape) -> assertThat(scrape.lines())
+				.anyMatch((line) -> line.startsWith("spring_kafka_listener_seconds_count{")
+						&& line.contains("messaging_source_name=\"notes\"")));
 	}
 
 	private static String create(WebTestClient instance, String title) {
