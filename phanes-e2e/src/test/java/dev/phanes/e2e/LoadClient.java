@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Sends a bounded number of requests, at a fixed concurrency and for a bounded time, and
@@ -26,8 +25,6 @@ import java.util.regex.Pattern;
  * the concurrency is exact. Thread-safe.
  */
 final class LoadClient {
-
-	private static final Pattern INSTANCE_ID = Pattern.compile("\"instanceId\"\\s*:\\s*\"([^\"]+)\"");
 
 	private final HttpClient http;
 
@@ -137,7 +134,7 @@ final class LoadClient {
 							HttpResponse.BodyHandlers.ofString());
 					long latency = System.nanoTime() - sent;
 					this.latencies[index] = latency;
-					Matcher matcher = INSTANCE_ID.matcher(response.body());
+					Matcher matcher = SampleProcess.INSTANCE_ID.matcher(response.body());
 					if (response.statusCode() / 100 == 2 && matcher.find()) {
 						count(this.answeredBy, matcher.group(1));
 					}

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -40,8 +39,6 @@ final class SampleCluster implements AutoCloseable {
 	 * The instance ids in a {@code /discovery} answer, which lists each instance as an
 	 * object with an {@code instanceId} (the only field of that name in it).
 	 */
-	private static final Pattern INSTANCE_ID = Pattern.compile("\"instanceId\"\\s*:\\s*\"([^\"]+)\"");
-
 	private final Path jar;
 
 	private final Path directory;
@@ -194,7 +191,7 @@ final class SampleCluster implements AutoCloseable {
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as("GET /discovery on %s", process).isEqualTo(200);
 		Set<String> ids = new HashSet<>();
-		Matcher matcher = INSTANCE_ID.matcher(response.body());
+		Matcher matcher = SampleProcess.INSTANCE_ID.matcher(response.body());
 		while (matcher.find()) {
 			ids.add(matcher.group(1));
 		}

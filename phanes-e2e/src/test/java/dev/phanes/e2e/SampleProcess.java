@@ -36,7 +36,11 @@ final class SampleProcess {
 
 	private static final Pattern PORT = Pattern.compile("started on port (\\d+)");
 
-	private static final Pattern INSTANCE_ID = Pattern.compile("\"instanceId\"\\s*:\\s*\"([^\"]+)\"");
+	/**
+	 * An instance id in the sample's JSON ({@code /instance}, {@code /peer/instance},
+	 * {@code /discovery}).
+	 */
+	static final Pattern INSTANCE_ID = Pattern.compile("\"instanceId\"\\s*:\\s*\"([^\"]+)\"");
 
 	private static final Duration POLL = Duration.ofMillis(100);
 
