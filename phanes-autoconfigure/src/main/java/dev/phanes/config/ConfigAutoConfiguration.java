@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.context.properties.ConfigurationPropertiesBeans;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -50,11 +51,12 @@ public final class ConfigAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ConfigReloader configReloader(ConfigurableApplicationContext context, ConfigurationCandidateValidator validator,
-				ObjectProvider<RefreshScope> refreshScope, LiveProperties liveProperties, ConfigProperties properties,
+				ObjectProvider<RefreshScope> refreshScope, ObjectProvider<ConfigurationPropertiesRebinder> rebinder,
+				LiveProperties liveProperties, ConfigProperties properties,
 				ObjectProvider<ObservationRegistry> observationRegistry,
 				ObjectProvider<ConfigReloadObservationConvention> convention) {
-			return new ConfigReloader(context, validator, refreshScope.getIfAvailable(), liveProperties,
-					properties.getReload().getCoalesce(),
+			return new ConfigReloader(context, validator, refreshScope.getIfAvailable(), rebinder.getIfAvailable(),
+					liveProperties, properties.getReload().getCoalesce(),
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP), convention.getIfAvailable());
 		}
 

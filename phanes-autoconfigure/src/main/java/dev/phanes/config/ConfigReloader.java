@@ -26,6 +26,7 @@ import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
 import org.springframework.cloud.context.scope.refresh.RefreshScope;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.CommandLinePropertySource;
@@ -38,12 +39,14 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Reloads the application's configuration: loads every ConfigData import again (etcd
- * prefixes, files) into a candidate set of property sources, validates every
- * {@code @ConfigurationProperties} bean and {@link LiveProperties} handle against it, and
- * only then puts the new sources into the environment and publishes an
- * {@link EnvironmentChangeEvent} with the changed keys, which makes Spring Cloud Context
- * rebind the beans; {@code @RefreshScope} beans are refreshed too. A candidate that fails
- * is rejected and the last good values stay.
+ * prefixes, files) into a candidate set of property sources, validates against it the
+ * {@code @ConfigurationProperties} beans and {@link LiveProperties} handles whose prefix
+ * the change affects (see {@link ChangedProperties}), and only then puts the new sources
+ * into the environment, has Spring Cloud Context's rebinder rebind those beans and
+ * publishes an {@link EnvironmentChangeEvent} with the changed keys;
+ * {@code @RefreshScope} beans are refreshed too. A candidate that fails is rejected and
+ * the last good values stay. Without a rebinder bean, the event's source is the context,
+ * so that whatever listens rebinds everything, as after Spring Cloud's own refresh.
  * <p>
  * Changes are coalesced: the first change of a burst schedules one reload after the
  * coalesce delay, and changes seen meanwhile join it. Reloads run one at a time on one
@@ -69,6 +72,8 @@ public class ConfigReloader implements DisposableBean {
 
 	private final @Nullable RefreshScope refreshScope;
 
+	private final @Nullable ConfigurationPropertiesRebinder rebinder;
+
 	private final LiveProperties liveProperties;
 
 	private final Duration coalesce;
@@ -92,17 +97,20 @@ public class ConfigReloader implements DisposableBean {
 	 * @param context the application context
 	 * @param validator checks candidate values before they are applied
 	 * @param refreshScope the refresh scope, if there is one
+	 * @param rebinder Spring Cloud Context's rebinder, if there is one
 	 * @param liveProperties the live handles to rebind
 	 * @param coalesce how long to wait after the first change of a burst
 	 * @param observationRegistry where reloads are observed
 	 * @param convention a custom naming of reload observations, or {@code null}
 	 */
 	public ConfigReloader(ConfigurableApplicationContext context, ConfigurationCandidateValidator validator,
-			@Nullable RefreshScope refreshScope, LiveProperties liveProperties, Duration coalesce,
-			ObservationRegistry observationRegistry, @Nullable ConfigReloadObservationConvention convention) {
+			@Nullable RefreshScope refreshScope, @Nullable ConfigurationPropertiesRebinder rebinder,
+			LiveProperties liveProperties, Duration coalesce, ObservationRegistry observationRegistry,
+			@Nullable ConfigReloadObservationConvention convention) {
 		this.context = context;
 		this.validator = validator;
 		this.refreshScope = refreshScope;
+		this.rebinder = rebinder;
 		this.liveProperties = liveProperties;
 		this.coalesce = coalesce;
 		this.observationRegistry = observationRegistry;
@@ -191,18 +199,29 @@ public class ConfigReloader implements DisposableBean {
 		catch (InvalidEtcdValueException ex) {
 			return reject(source, List.of(ex.getMessage()));
 		}
-		Map<String, Object> changes = changes(properties(environment.getPropertySources()), properties(candidate));
+		Map<String, Object> candidateProperties = properties(candidate);
+		Map<String, Object> changes = changes(properties(environment.getPropertySources()), candidateProperties);
 		if (changes.isEmpty()) {
 			return new Result(ConfigReloadObservationContext.Outcome.SUCCESS, Set.of(), List.of());
 		}
-		List<String> problems = this.validator.validate(candidate, this.liveProperties.types());
+		Set<String> keys = changes.keySet();
+		ChangedProperties changed = ChangedProperties.of(keys, candidateProperties);
+		List<String> problems = this.validator.validate(candidate, this.liveProperties.types(), changed::affects);
 		if (!problems.isEmpty()) {
 			return reject(source, problems);
 		}
 		this.lastRejection = null;
 		merge(candidate, environment.getPropertySources());
-		Set<String> keys = changes.keySet();
-		this.context.publishEvent(new EnvironmentChangeEvent(this.context, keys));
+		ConfigurationPropertiesRebinder rebinder = this.rebinder;
+		if (rebinder != null) {
+			// Only the beans the change affects; an event whose source is neither the
+			// context nor its keys does not make the rebinder rebind every bean.
+			this.validator.beanNames(changed::affects).forEach(rebinder::rebind);
+			this.context.publishEvent(new EnvironmentChangeEvent(this, keys));
+		}
+		else {
+			this.context.publishEvent(new EnvironmentChangeEvent(this.context, keys));
+		}
 		if (this.refreshScope != null) {
 			this.refreshScope.refreshAll();
 		}

@@ -3,6 +3,9 @@ package dev.phanes.config;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,6 +59,8 @@ public class ConfigurationCandidateValidator implements DisposableBean {
 
 	private volatile @Nullable Validator beanValidator;
 
+	private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a validator.
 	 * @param context the application context
@@ -74,34 +79,83 @@ public class ConfigurationCandidateValidator implements DisposableBean {
 	 * @return what fails, one line per property (empty if everything binds)
 	 */
 	public List<String> validate(MutablePropertySources candidate, Collection<Class<?>> liveTypes) {
+		return validate(candidate, liveTypes, (prefix) -> true);
+	}
+
+	/**
+	 * Bind and validate, against candidate sources, the beans and live handles whose
+	 * prefix a change affects; the others bind as before.
+	 * @param candidate the candidate property sources
+	 * @param liveTypes the types of live handles, bound under their own prefixes
+	 * @param affected whether a prefix is affected by the change
+	 * @return what fails, one line per property (empty if everything binds)
+	 */
+	public List<String> validate(MutablePropertySources candidate, Collection<Class<?>> liveTypes,
+			Predicate<String> affected) {
 		Binder binder = new Binder(ConfigurationPropertySources.from(candidate),
 				new PropertySourcesPlaceholdersResolver(candidate), conversionService());
 		List<String> problems = new ArrayList<>();
-		for (String name : this.beans.getBeanNames()) {
-			if (!this.context.containsBean(name)) {
-				continue;
-			}
-			Object bean = this.context.getBean(name);
-			ConfigurationPropertiesBean propertiesBean = ConfigurationPropertiesBean.get(this.context, bean, name);
-			if (propertiesBean != null) {
-				Bindable<?> target = propertiesBean.asBindTarget();
-				Bindable<?> fresh = Bindable.of(target.getType())
-					.withAnnotations(target.getAnnotations())
-					.withBindMethod(target.getBindMethod());
-				check(binder, propertiesBean.getAnnotation(), fresh,
+		for (String name : beanNames(affected)) {
+			Target target = this.targets.get(name);
+			if (target != null && this.context.containsBean(name)) {
+				Object bean = this.context.getBean(name);
+				check(binder, target.annotation(), target.bindable(),
 						bean instanceof Validator validator ? validator : null, problems);
 			}
 		}
 		for (Class<?> type : liveTypes) {
 			ConfigurationProperties annotation = LiveProperties.annotation(type);
-			check(binder, annotation, LiveProperties.bindable(type), null, problems);
+			if (affected.test(prefix(annotation))) {
+				check(binder, annotation, LiveProperties.bindable(type), null, problems);
+			}
 		}
 		return List.copyOf(new java.util.LinkedHashSet<>(problems));
 	}
 
+	/**
+	 * Return the {@code @ConfigurationProperties} beans Spring Cloud Context rebinds
+	 * whose prefix a change affects.
+	 * @param affected whether a prefix is affected by the change
+	 * @return their bean names
+	 */
+	public List<String> beanNames(Predicate<String> affected) {
+		List<String> names = new ArrayList<>();
+		for (String name : this.beans.getBeanNames()) {
+			Target target = target(name);
+			if (target != null && affected.test(prefix(target.annotation()))) {
+				names.add(name);
+			}
+		}
+		return names;
+	}
+
+	// A bean's bind target never changes, so it is looked up once, not on every reload.
+	private @Nullable Target target(String name) {
+		Target target = this.targets.get(name);
+		if (target != null || !this.context.containsBean(name)) {
+			return target;
+		}
+		ConfigurationPropertiesBean propertiesBean = ConfigurationPropertiesBean.get(this.context,
+				this.context.getBean(name), name);
+		if (propertiesBean == null) {
+			return null;
+		}
+		Bindable<?> bindTarget = propertiesBean.asBindTarget();
+		target = new Target(propertiesBean.getAnnotation(),
+				Bindable.of(bindTarget.getType())
+					.withAnnotations(bindTarget.getAnnotations())
+					.withBindMethod(bindTarget.getBindMethod()));
+		this.targets.put(name, target);
+		return target;
+	}
+
+	private static String prefix(ConfigurationProperties annotation) {
+		return annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
+	}
+
 	private void check(Binder binder, ConfigurationProperties annotation, Bindable<?> target,
 			@Nullable Validator selfValidator, List<String> problems) {
-		String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
+		String prefix = prefix(annotation);
 		try {
 			binder.bindOrCreate(prefix, target, handler(annotation, target, selfValidator));
 		}
@@ -185,6 +239,16 @@ public class ConfigurationCandidateValidator implements DisposableBean {
 		if (this.beanValidator instanceof DisposableBean disposable) {
 			disposable.destroy();
 		}
+	}
+
+	/**
+	 * What a bean is bound as: its annotation and a bind target for fresh instances.
+	 *
+	 * @param annotation the bean's {@code @ConfigurationProperties}
+	 * @param bindable a target of its type, annotations and bind method, with no value
+	 */
+	private record Target(ConfigurationProperties annotation, Bindable<?> bindable) {
+
 	}
 
 	// Loaded only when Bean Validation is on the class path.

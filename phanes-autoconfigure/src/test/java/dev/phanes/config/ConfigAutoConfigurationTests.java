@@ -108,7 +108,7 @@ class ConfigAutoConfigurationTests {
 	void userReloaderWins() {
 		this.contextRunner
 			.withBean("myReloader", ConfigReloader.class,
-					() -> new ConfigReloader(null, null, null, null, Duration.ZERO,
+					() -> new ConfigReloader(null, null, null, null, null, Duration.ZERO,
 							io.micrometer.observation.ObservationRegistry.NOOP, null))
 			.run((context) -> assertThat(context).getBean(ConfigReloader.class)
 				.isSameAs(context.getBean("myReloader")));
