@@ -320,7 +320,9 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 	}
 
 	private ConcurrentMessageListenerContainer<?, ?> createContainer(TopicGroup key) {
-		createTopic(key.topic());
+		// A broker that is down does not stop the application: the listener starts anyway
+		// and is assigned the topic once it exists; until then health reports the broker.
+		createTopicOrWarn(key.topic(), "listening anyway");
 		ConcurrentMessageListenerContainer<?, ?> container = this.containerFactory.createContainer(key.topic());
 		ContainerProperties properties = container.getContainerProperties();
 		properties.setGroupId(key.group());
@@ -388,6 +390,19 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 		}
 		return new Event<>(id, record.topic(), record.key(), type, Instant.ofEpochMilli(record.timestamp()), headers,
 				payload);
+	}
+
+	// A topic that cannot be created now (the broker is down) is created by the next
+	// publication or subscription; meanwhile the broker creates it on first use if it
+	// is allowed to (auto.create.topics.enable).
+	private void createTopicOrWarn(String topic, String meanwhile) {
+		try {
+			createTopic(topic);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not create topic '" + topic + "' (is the broker down?); " + meanwhile
+					+ ", and creation is tried again on the next publication: " + ex.getMessage());
+		}
 	}
 
 	private void createTopic(String topic) {
@@ -478,7 +493,7 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 			// The publish observation stays the parent of the template's, on this thread
 			// too.
 			try (Observation.Scope scope = (this.parent != null) ? this.parent.openScope() : null) {
-				createTopic(this.event.topic());
+				createTopicOrWarn(this.event.topic(), "sending anyway");
 				KafkaEventBus.this.template.send(this.record).whenComplete((result, ex) -> {
 					if (ex != null) {
 						fail(notAcknowledged(this.event, ex));

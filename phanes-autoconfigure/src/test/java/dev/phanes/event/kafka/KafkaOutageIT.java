@@ -100,6 +100,36 @@ class KafkaOutageIT {
 		}
 	}
 
+	@Test
+	void startsWhileTheBrokerIsDownAndDeliversOnceItIsBack(RestartableKafkaExtension.Broker broker) {
+		String topic = "ledger-cold-start";
+		Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+		broker.stop();
+		try {
+			// Topic creation waits for the admin's operation timeout before giving up.
+			String[] arguments = { "--spring.kafka.admin.operation-timeout=2s",
+					"--phanes.event.kafka.delivery-timeout=120s" };
+			try (ConfigurableApplicationContext shop = KafkaEventService.run(broker.bootstrapServers(), "shop",
+					arguments);
+					ConfigurableApplicationContext ledger = KafkaEventService.run(broker.bootstrapServers(), "ledger",
+							arguments)) {
+				ledger.getBean(EventBus.class)
+					.subscribe(topic, "ledger", Note.class,
+							(event) -> received.computeIfAbsent(event.id(), (id) -> new AtomicInteger())
+								.incrementAndGet());
+				List<CompletableFuture<Event<Note>>> pending = publish(shop.getBean(EventBus.class), topic, 0, 10);
+				assertThat(pending).noneMatch(CompletableFuture::isDone);
+				broker.start();
+				List<String> acknowledged = ids(pending);
+				await().atMost(WAIT).untilAsserted(() -> assertThat(received.keySet()).containsAll(acknowledged));
+				assertThat(received.keySet()).hasSameSizeAs(Set.copyOf(acknowledged));
+			}
+		}
+		finally {
+			broker.start();
+		}
+	}
+
 	private static List<CompletableFuture<Event<Note>>> publish(EventBus bus, String topic, int from, int to) {
 		List<CompletableFuture<Event<Note>>> futures = new ArrayList<>();
 		for (int i = from; i < to; i++) {
