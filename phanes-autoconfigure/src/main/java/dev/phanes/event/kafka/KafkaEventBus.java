@@ -109,6 +109,8 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 
 	private final Set<String> createdTopics = ConcurrentHashMap.newKeySet();
 
+	private final Set<String> uncreatedTopics = ConcurrentHashMap.newKeySet();
+
 	private final Map<String, byte[]> typeHeaders = new ConcurrentHashMap<>();
 
 	// per topic; forgotten whenever a group joins or leaves
@@ -395,13 +397,20 @@ public class KafkaEventBus extends InProcessEventBus implements SmartLifecycle, 
 	// A topic that cannot be created now (the broker is down) is created by the next
 	// publication or subscription; meanwhile the broker creates it on first use if it
 	// is allowed to (auto.create.topics.enable).
+	// One WARN a topic until its creation succeeds, not one for each publication.
 	private void createTopicOrWarn(String topic, String meanwhile) {
 		try {
 			createTopic(topic);
+			this.uncreatedTopics.remove(topic);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not create topic '" + topic + "' (is the broker down?); " + meanwhile
-					+ ", and creation is tried again on the next publication: " + ex.getMessage());
+			if (this.uncreatedTopics.add(topic)) {
+				logger.warn("Could not create topic '" + topic + "' (is the broker down?); " + meanwhile
+						+ ", and creation is tried again on the next publication: " + ex.getMessage());
+			}
+			else {
+				logger.debug("Could not create topic '" + topic + "' again: " + ex.getMessage());
+			}
 		}
 	}
 

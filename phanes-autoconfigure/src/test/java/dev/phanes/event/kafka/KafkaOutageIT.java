@@ -106,8 +106,11 @@ class KafkaOutageIT {
 		Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
 		broker.stop();
 		try {
-			// Topic creation waits for the admin's operation timeout before giving up.
+			// Topic creation gives up after the admin's operation timeout, then waits for
+			// the admin client to close, which waits for its pending calls up to the
+			// client's default.api.timeout.ms (60 s unless set, as docs/events.md says).
 			String[] arguments = { "--spring.kafka.admin.operation-timeout=2s",
+					"--spring.kafka.admin.properties.default.api.timeout.ms=3000",
 					"--phanes.event.kafka.delivery-timeout=120s" };
 			try (ConfigurableApplicationContext shop = KafkaEventService.run(broker.bootstrapServers(), "shop",
 					arguments);
