@@ -14,7 +14,10 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 /**
  * A {@code @LoadBalanced} WebClient and the HTTP interfaces built on it: a URL names a
  * service ({@code http://phanes-sample}, or {@code sample.peer-service}), mDNS discovery
- * lists its instances, and Phanes' balancer picks one.
+ * lists its instances, and Phanes' balancer picks one. With {@code sample.peer-url} set,
+ * peers are called at that fixed URL instead, through an equally observed WebClient with
+ * no load balancer: the end-to-end suite compares the two to measure what the balancer
+ * costs.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClientConfiguration {
@@ -35,9 +38,14 @@ public class ClientConfiguration {
 	}
 
 	@Bean
-	NotesClient notesClient(@LoadBalanced WebClient.Builder builder,
-			@Value("${sample.peer-service:${spring.application.name}}") String peerService) {
-		WebClient client = builder.baseUrl("http://" + peerService).build();
+	NotesClient notesClient(@LoadBalanced WebClient.Builder builder, ObjectProvider<ObservationRegistry> observations,
+			@Value("${sample.peer-service:${spring.application.name}}") String peerService,
+			@Value("${sample.peer-url:}") String peerUrl) {
+		WebClient client = peerUrl.isEmpty() ? builder.baseUrl("http://" + peerService).build()
+				: WebClient.builder()
+					.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
+					.baseUrl(peerUrl)
+					.build();
 		return HttpServiceProxyFactory.builderFor(WebClientAdapter.create(client))
 			.build()
 			.createClient(NotesClient.class);
