@@ -212,6 +212,14 @@ final class SampleProcess {
 	}
 
 	/**
+	 * Return the file its output goes to, for a test that reads what it logged.
+	 * @return the log file
+	 */
+	Path logFile() {
+		return this.log;
+	}
+
+	/**
 	 * Return whether the process still runs.
 	 * @return whether it is alive
 	 */
