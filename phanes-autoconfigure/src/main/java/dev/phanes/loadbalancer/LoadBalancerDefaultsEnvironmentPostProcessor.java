@@ -16,13 +16,17 @@ import org.springframework.core.env.PropertySource;
  * other instances on connection errors and on 502, 503 and 504, with a short backoff, and
  * never on the same instance (without it WebClient does not retry at all); and record
  * {@code loadbalancer.requests.*} meters without the request path, which would give every
- * URL a series of its own. Does nothing when {@code phanes.loadbalancer.enabled=false}.
+ * URL a series of its own. Does nothing when {@code phanes.loadbalancer.enabled=false} or
+ * {@code spring.cloud.loadbalancer.enabled=false}.
  */
 public class LoadBalancerDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (!environment.getProperty("phanes.loadbalancer.enabled", Boolean.class, true)) {
+		// With Spring Cloud LoadBalancer off there is nothing to retry or measure; its
+		// stats meters would even fail start-up for want of a load balancer factory.
+		if (!environment.getProperty("phanes.loadbalancer.enabled", Boolean.class, true)
+				|| !environment.getProperty("spring.cloud.loadbalancer.enabled", Boolean.class, true)) {
 			return;
 		}
 		Map<String, Object> defaults = new LinkedHashMap<>();

@@ -60,4 +60,12 @@ class LoadBalancerDefaultsEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.enabled")).isNull();
 	}
 
+	@Test
+	void addsNothingWhenSpringCloudLoadBalancerIsDisabled() {
+		MockEnvironment environment = new MockEnvironment().withProperty("spring.cloud.loadbalancer.enabled", "false");
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty("spring.cloud.loadbalancer.stats.micrometer.enabled")).isNull();
+		assertThat(environment.getProperty("spring.cloud.loadbalancer.retry.enabled")).isNull();
+	}
+
 }
