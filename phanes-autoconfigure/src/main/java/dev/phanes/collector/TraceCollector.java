@@ -203,9 +203,11 @@ public class TraceCollector implements SpanExporter {
 	 * @param endNanos end, in nanoseconds since the epoch
 	 * @param error whether it ended in error
 	 * @param attributes its attributes, as strings
+	 * @param estimatedSize roughly the bytes it holds on the heap, computed once since it
+	 * is counted when the span is kept and again when it is evicted
 	 */
 	record SpanEntry(String traceId, String spanId, @Nullable String parentSpanId, String name, String kind,
-			long startNanos, long endNanos, boolean error, Map<String, String> attributes) {
+			long startNanos, long endNanos, boolean error, Map<String, String> attributes, long estimatedSize) {
 
 		static SpanEntry of(SpanData data) {
 			Map<String, String> attributes = new LinkedHashMap<>();
@@ -213,12 +215,13 @@ public class TraceCollector implements SpanExporter {
 			String parent = SpanId.isValid(data.getParentSpanId()) ? data.getParentSpanId() : null;
 			return new SpanEntry(data.getTraceId(), data.getSpanId(), parent, data.getName(), data.getKind().name(),
 					data.getStartEpochNanos(), data.getEndEpochNanos(),
-					data.getStatus().getStatusCode() == StatusCode.ERROR, Map.copyOf(attributes));
+					data.getStatus().getStatusCode() == StatusCode.ERROR, Map.copyOf(attributes),
+					estimateSize(data.getName(), attributes));
 		}
 
-		long estimatedSize() {
-			long size = 200 + 2L * (this.name.length() + 64);
-			for (Map.Entry<String, String> entry : this.attributes.entrySet()) {
+		private static long estimateSize(String name, Map<String, String> attributes) {
+			long size = 200 + 2L * (name.length() + 64);
+			for (Map.Entry<String, String> entry : attributes.entrySet()) {
 				size += 100 + 2L * (entry.getKey().length() + entry.getValue().length());
 			}
 			return size;
