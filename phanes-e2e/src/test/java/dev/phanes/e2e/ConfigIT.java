@@ -179,7 +179,7 @@ class ConfigIT {
 		this.processes.forEach((process) -> process.awaitReady(this.http, SampleCluster.READY_TIMEOUT));
 		Figures.record(CONFIG, "processes",
 				PROCESSES + " sample apps (profile etcd, started at once) on one etcd, all on loopback");
-		Figures.record(CONFIG, "start of the JVMs to all answering HTTP", seconds(since(start)));
+		Figures.record(CONFIG, "start of the JVMs to all answering HTTP", Figures.seconds(since(start)));
 	}
 
 	/**
@@ -248,8 +248,8 @@ class ConfigIT {
 							after[0] - before[0], (after[1] - before[1]) * 1e3 / Math.max(1, after[0] - before[0])));
 		}
 		Figures.record(CONFIG, "put → visible on all " + PROCESSES + " processes, p50 / max over " + PUTS + " puts",
-				percentile(slowest, 50) + " ms / " + percentile(slowest, 100) + " ms (bound " + seconds(RELOAD_BOUND)
-						+ " = 100 x (coalesce + documented reload) + request timeout)");
+				percentile(slowest, 50) + " ms / " + percentile(slowest, 100) + " ms (bound "
+						+ Figures.seconds(RELOAD_BOUND) + " = 100 x (coalesce + documented reload) + request timeout)");
 	}
 
 	@Test
@@ -332,7 +332,7 @@ class ConfigIT {
 					.isEqualTo(new Greeting(this.message, false));
 			}
 			checks++;
-			pause(OUTAGE_POLL);
+			SampleProcess.pause(OUTAGE_POLL);
 		}
 		while (since(stop).compareTo(OUTAGE) < 0 && checks < OUTAGE.dividedBy(OUTAGE_POLL));
 		Duration outage = since(stop);
@@ -355,11 +355,11 @@ class ConfigIT {
 				(process) -> after.equals(this.samples.greeting(process).message()));
 		this.message = after;
 		Figures.record(CONFIG, "etcd stopped → readiness 503, per process",
-				millis(down) + " (bound " + seconds(DOWN_BOUND) + " = 4 x request timeout)");
-		Figures.record(CONFIG, "outage (stop → start of etcd, same ports and data)", seconds(outage) + "; " + checks
-				+ " rounds of checks on all meanwhile: readiness 503, liveness 200, greeting kept");
+				millis(down) + " (bound " + Figures.seconds(DOWN_BOUND) + " = 4 x request timeout)");
+		Figures.record(CONFIG, "outage (stop → start of etcd, same ports and data)", Figures.seconds(outage) + "; "
+				+ checks + " rounds of checks on all meanwhile: readiness 503, liveness 200, greeting kept");
 		Figures.record(CONFIG, "etcd healthy again → readiness 200, per process (no restart)",
-				millis(up) + " (bound " + seconds(UP_BOUND) + ")");
+				millis(up) + " (bound " + Figures.seconds(UP_BOUND) + ")");
 		Figures.record(CONFIG, "put after recovery → visible on all, max (put on a new client)", max(live) + " ms");
 	}
 
@@ -418,20 +418,6 @@ class ConfigIT {
 
 	private static Duration since(long start) {
 		return Duration.ofNanos(System.nanoTime() - start);
-	}
-
-	private static String seconds(Duration duration) {
-		return String.format("%.2f s", duration.toMillis() / 1e3);
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted", ex);
-		}
 	}
 
 }

@@ -81,7 +81,7 @@ final class ConfigSamples implements AutoCloseable {
 						throw new AssertionError(what + " did not hold on " + process + " within " + bound.toMillis()
 								+ " ms" + "; its log ends:\n" + process.logTail());
 					}
-					pause(poll);
+					SampleProcess.pause(poll);
 				}
 			}, this.pollers));
 		}
@@ -219,16 +219,6 @@ final class ConfigSamples implements AutoCloseable {
 	 */
 	record Greeting(String message, boolean shout) {
 
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted", ex);
-		}
 	}
 
 	@Override

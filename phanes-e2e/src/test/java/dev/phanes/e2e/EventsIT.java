@@ -349,7 +349,7 @@ class EventsIT {
 		String readinessDuringOutage = awaitReadinessStatus(this.producer, 503, OUTAGE);
 		long remaining = OUTAGE.toNanos() - (System.nanoTime() - stopped);
 		if (remaining > 0) {
-			pause(Duration.ofNanos(remaining));
+			SampleProcess.pause(Duration.ofNanos(remaining));
 		}
 		long starting = System.nanoTime();
 		this.broker.start();
@@ -463,7 +463,7 @@ class EventsIT {
 				Thread.currentThread().interrupt();
 				throw new AssertionError("Interrupted", ex);
 			}
-			pause(Duration.ofMillis(250));
+			SampleProcess.pause(Duration.ofMillis(250));
 		}
 		return "not " + status + " within " + seconds(bound) + " (" + last + ")";
 	}
@@ -502,7 +502,7 @@ class EventsIT {
 			Thread.currentThread().interrupt();
 			throw new AssertionError("Interrupted", ex);
 		}
-		pause(Duration.ofMillis(500));
+		SampleProcess.pause(Duration.ofMillis(500));
 	}
 
 	/**
@@ -648,7 +648,7 @@ class EventsIT {
 			if (System.nanoTime() - deadline > 0) {
 				return false;
 			}
-			pause(Duration.ofMillis(100));
+			SampleProcess.pause(Duration.ofMillis(100));
 		}
 		return true;
 	}
@@ -661,20 +661,10 @@ class EventsIT {
 		long deadline = System.nanoTime() + bound.toNanos();
 		Optional<T> found = value.get();
 		while (found.isEmpty() && System.nanoTime() - deadline < 0) {
-			pause(Duration.ofMillis(200));
+			SampleProcess.pause(Duration.ofMillis(200));
 			found = value.get();
 		}
 		return found.orElse(null);
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted", ex);
-		}
 	}
 
 	private static String seconds(Duration duration) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -74,6 +75,15 @@ final class Figures {
 	 */
 	static Path buildDirectory() {
 		return Path.of(System.getProperty("e2e.build-directory", "target"));
+	}
+
+	/**
+	 * Format a duration as a figure.
+	 * @param duration the duration
+	 * @return seconds with two decimals, such as {@code 1.25 s}
+	 */
+	static String seconds(Duration duration) {
+		return String.format("%.2f s", duration.toMillis() / 1e3);
 	}
 
 }

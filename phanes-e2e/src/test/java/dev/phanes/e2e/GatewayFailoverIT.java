@@ -178,13 +178,13 @@ class GatewayFailoverIT {
 		Duration gatewayStarted = gatewayStartup.getNow(null);
 		assertThat(gatewayStarted).as("the gateway started within %s", SampleCluster.READY_TIMEOUT).isNotNull();
 		Figures.record(GATEWAY, "gateway (in the test JVM, started with the backends) start to listening",
-				seconds(gatewayStarted));
+				Figures.seconds(gatewayStarted));
 		Figures.record(GATEWAY, "start of " + BACKENDS + " backend JVMs to all answering HTTP",
-				seconds(backendsStartup));
+				Figures.seconds(backendsStartup));
 		Figures.record(GATEWAY, "gateway route",
 				GatewayApplication.PREFIX + "/** -> lb://<service>, StripPrefix=1, Retry: " + RETRIES
 						+ " retries of GET on 5xx, IOException or TimeoutException, backoff 10 ms to "
-						+ MAX_BACKOFF.toMillis() + " ms; response timeout " + seconds(ATTEMPT_TIMEOUT)
+						+ MAX_BACKOFF.toMillis() + " ms; response timeout " + Figures.seconds(ATTEMPT_TIMEOUT)
 						+ " per attempt; Phanes' balancer sets a failed instance aside for 30 s");
 		int port = this.gateway.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 		this.viaGateway = URI.create("http://127.0.0.1:" + port + GatewayApplication.PREFIX + "/instance");
@@ -209,7 +209,7 @@ class GatewayFailoverIT {
 	void requestsThroughTheGatewaySpreadOverEveryBackend() {
 		Duration converged = awaitGatewaySeesTheBackends();
 		Figures.record(GATEWAY, "then the gateway's discovery lists all " + BACKENDS + " backends",
-				seconds(converged) + " (bound " + seconds(CONVERGENCE_BOUND) + " = 3 x mDNS TTL)");
+				Figures.seconds(converged) + " (bound " + Figures.seconds(CONVERGENCE_BOUND) + " = 3 x mDNS TTL)");
 		LoadClient.Result warmUp = this.load.run("warm-up via gateway", this.viaGateway, Map.of(), WARM_UP, CONCURRENCY,
 				RUN_LIMIT);
 		assertNoLoss(warmUp);
@@ -277,7 +277,8 @@ class GatewayFailoverIT {
 		Duration dropped = Duration.ofNanos(System.nanoTime() - stoppedAt);
 		Figures.record(GATEWAY,
 				signal + " of one of " + BACKENDS + " backends after " + completedAtSignal + " of " + requests
-						+ " keyless requests via the gateway (stall: no answer in " + seconds(STALL_TIMEOUT) + ")",
+						+ " keyless requests via the gateway (stall: no answer in " + Figures.seconds(STALL_TIMEOUT)
+						+ ")",
 				result.summary());
 		Figures.record(GATEWAY, signal + ": failed / stalled", result.failed() + " / " + result.stalled());
 		Figures.record(GATEWAY, signal + ": answers per backend (stopped one: " + victimId + ")",
@@ -287,10 +288,11 @@ class GatewayFailoverIT {
 		Figures.record(GATEWAY, signal + ": instances set aside by Phanes' balancer (phanes.loadbalancer.avoided)",
 				String.format("%.0f", avoided));
 		Figures.record(GATEWAY, signal + ": the signal until the process was gone",
-				seconds(stopping) + "; requests completed meanwhile: " + (completedAtExit - completedAtSignal)
+				Figures.seconds(stopping) + "; requests completed meanwhile: " + (completedAtExit - completedAtSignal)
 						+ ", after: " + (result.completed() - completedAtExit));
 		Figures.record(GATEWAY, signal + ": the signal until the gateway's discovery no longer lists it",
-				seconds(dropped) + " (at most after the load; bound " + seconds(CONVERGENCE_BOUND) + ")");
+				Figures.seconds(dropped) + " (at most after the load; bound " + Figures.seconds(CONVERGENCE_BOUND)
+						+ ")");
 		assertNoLoss(result);
 		assertThat(counts.attempts()).as("gateway attempts: one per request plus the retries")
 			.isEqualTo(result.completed() + counts.retries());
@@ -352,10 +354,6 @@ class GatewayFailoverIT {
 		Set<String> ids = new HashSet<>();
 		processes.forEach((process) -> ids.add(process.instanceId()));
 		return ids;
-	}
-
-	private static String seconds(Duration duration) {
-		return String.format("%.2f s", duration.toMillis() / 1e3);
 	}
 
 }

@@ -166,9 +166,9 @@ class SampleClusterIT {
 	void everyInstanceDiscoversEveryOther() {
 		Duration converged = this.cluster.awaitConverged(CONVERGENCE_BOUND);
 		Figures.record(DISCOVERY, "instances", BACKENDS + " backends + 1 caller, started at once");
-		Figures.record(DISCOVERY, "start of the JVMs to all answering HTTP", seconds(this.startup));
+		Figures.record(DISCOVERY, "start of the JVMs to all answering HTTP", Figures.seconds(this.startup));
 		Figures.record(DISCOVERY, "then every instance's GET /discovery lists all " + (BACKENDS + 1),
-				seconds(converged) + " (bound " + seconds(CONVERGENCE_BOUND) + " = 3 x mDNS TTL)");
+				Figures.seconds(converged) + " (bound " + Figures.seconds(CONVERGENCE_BOUND) + " = 3 x mDNS TTL)");
 	}
 
 	@Test
@@ -188,7 +188,7 @@ class SampleClusterIT {
 		LoadClient.Result fixed = this.load.run("via direct caller", viaDirectCaller, Map.of(), REQUESTS, CONCURRENCY,
 				RUN_LIMIT);
 		LoadClient.Result direct = this.load.run("straight", straight, Map.of(), REQUESTS, CONCURRENCY, RUN_LIMIT);
-		Figures.record(LOAD, "warm-up of each path", seconds(WARM_UP) + " (via the caller: " + warmUp.answered()
+		Figures.record(LOAD, "warm-up of each path", Figures.seconds(WARM_UP) + " (via the caller: " + warmUp.answered()
 				+ " requests, " + warmUp.failures().size() + " kinds of failure)");
 		Figures.record(LOAD, "keyless GET /peer/instance via the caller, concurrency " + CONCURRENCY, caller.summary());
 		Figures.record(LOAD, "spread over the backends (even: " + caller.answered() / BACKENDS + " each, +/-10%)",
@@ -265,19 +265,18 @@ class SampleClusterIT {
 		double retries = callerMeter("phanes_loadbalancer_retries_total") - retriesBefore;
 		this.cluster.awaitConverged(CONVERGENCE_BOUND);
 		Duration dropped = Duration.ofNanos(System.nanoTime() - stopped);
-		Figures
-			.record(FAILOVER,
-					signal + " of one of " + BACKENDS + " backends after " + REQUESTS / 4 + " of " + REQUESTS
-							+ " keyless requests (stall: no answer in " + seconds(STALL_TIMEOUT) + ")",
-					result.summary());
+		Figures.record(FAILOVER,
+				signal + " of one of " + BACKENDS + " backends after " + REQUESTS / 4 + " of " + REQUESTS
+						+ " keyless requests (stall: no answer in " + Figures.seconds(STALL_TIMEOUT) + ")",
+				result.summary());
 		Figures.record(FAILOVER, signal + ": failed / stalled", result.failed() + " / " + result.stalled());
 		Figures.record(FAILOVER, signal + ": answers per instance (stopped one: " + victimId + ")",
 				result.answeredBy().toString());
 		Figures.record(FAILOVER, signal + ": retries on another instance (caller's meter)",
 				String.format("%.0f", retries));
-		Figures.record(FAILOVER, signal + ": the signal until the process was gone", seconds(stopping));
+		Figures.record(FAILOVER, signal + ": the signal until the process was gone", Figures.seconds(stopping));
 		Figures.record(FAILOVER, signal + ": the signal until no view lists it (at most after the load)",
-				seconds(dropped) + " (bound " + seconds(CONVERGENCE_BOUND) + ")");
+				Figures.seconds(dropped) + " (bound " + Figures.seconds(CONVERGENCE_BOUND) + ")");
 		assertThat(result.sent()).as("requests sent").isEqualTo((int) result.completed());
 		assertThat(result.failures()).as(() -> "failed requests; the caller's log ends:\n" + caller.logTail())
 			.isEmpty();
@@ -318,10 +317,6 @@ class SampleClusterIT {
 		Set<String> ids = new HashSet<>();
 		processes.forEach((process) -> ids.add(process.instanceId()));
 		return ids;
-	}
-
-	private static String seconds(Duration duration) {
-		return String.format("%.2f s", duration.toMillis() / 1e3);
 	}
 
 }

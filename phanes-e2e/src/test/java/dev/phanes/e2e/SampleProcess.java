@@ -170,8 +170,16 @@ final class SampleProcess {
 	}
 
 	private static void pause() {
+		pause(POLL);
+	}
+
+	/**
+	 * Sleep, turning an interruption into a test failure.
+	 * @param duration how long
+	 */
+	static void pause(Duration duration) {
 		try {
-			Thread.sleep(POLL.toMillis());
+			Thread.sleep(duration.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
