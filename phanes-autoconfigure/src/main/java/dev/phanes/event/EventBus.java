@@ -23,6 +23,19 @@ public interface EventBus {
 	}
 
 	/**
+	 * Publish a payload to a topic with an ordering key and no headers.
+	 * @param topic the topic
+	 * @param key the ordering key: events with one key reach a group in publication
+	 * order; {@code null} for none
+	 * @param payload the payload
+	 * @param <T> the payload type
+	 * @return the completion, see {@link #publish(String, String, Object, Map)}
+	 */
+	default <T> CompletableFuture<Event<T>> publish(String topic, @Nullable String key, T payload) {
+		return publish(topic, key, payload, Map.of());
+	}
+
+	/**
 	 * Publish a payload to a topic. Subscribers in this process receive it before this
 	 * method returns, unless the application's event multicaster has an executor.
 	 * @param topic the topic
@@ -47,6 +60,6 @@ public interface EventBus {
 	 * @param <T> the payload type
 	 * @return the subscription, to cancel
 	 */
-	<T> Subscription subscribe(String topic, String group, Class<T> type, EventHandler<T> handler);
+	<T> EventSubscription subscribe(String topic, String group, Class<T> type, EventHandler<T> handler);
 
 }

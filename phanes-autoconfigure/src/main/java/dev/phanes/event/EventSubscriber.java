@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the payload type
  */
-final class EventSubscriber<T> implements Subscription {
+final class EventSubscriber<T> implements EventSubscription {
 
 	private final String topic;
 
@@ -70,7 +70,8 @@ final class EventSubscriber<T> implements Subscription {
 
 	@Override
 	public String toString() {
-		return "Subscription[topic=" + this.topic + ", group=" + this.group + ", type=" + this.type.getName() + "]";
+		return "EventSubscription[topic=" + this.topic + ", group=" + this.group + ", type=" + this.type.getName()
+				+ "]";
 	}
 
 }

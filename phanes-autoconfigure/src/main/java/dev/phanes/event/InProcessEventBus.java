@@ -89,7 +89,7 @@ public class InProcessEventBus implements EventBus, GenericApplicationListener {
 	}
 
 	@Override
-	public <T> Subscription subscribe(String topic, String group, Class<T> type, EventHandler<T> handler) {
+	public <T> EventSubscription subscribe(String topic, String group, Class<T> type, EventHandler<T> handler) {
 		Assert.hasText(topic, "Topic must not be empty");
 		Assert.hasText(group, "Group must not be empty");
 		this.types.register(type);

@@ -31,7 +31,7 @@ final class SubscribeAnnotationBeanPostProcessor
 
 	private final List<Target> targets = new CopyOnWriteArrayList<>();
 
-	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+	private final List<EventSubscription> subscriptions = new CopyOnWriteArrayList<>();
 
 	private @Nullable ConfigurableBeanFactory beanFactory;
 
@@ -75,13 +75,13 @@ final class SubscribeAnnotationBeanPostProcessor
 
 	@Override
 	public void destroy() {
-		this.subscriptions.forEach(Subscription::cancel);
+		this.subscriptions.forEach(EventSubscription::cancel);
 		this.subscriptions.clear();
 	}
 
 	private record Target(Object bean, Method method, ResolvableType parameter, Subscribe subscribe) {
 
-		Subscription subscribe(EventBus bus, ConfigurableBeanFactory factory, String defaultGroup) {
+		EventSubscription subscribe(EventBus bus, ConfigurableBeanFactory factory, String defaultGroup) {
 			String topic = factory.resolveEmbeddedValue(this.subscribe.topic());
 			String group = StringUtils.hasText(this.subscribe.group())
 					? factory.resolveEmbeddedValue(this.subscribe.group()) : defaultGroup;

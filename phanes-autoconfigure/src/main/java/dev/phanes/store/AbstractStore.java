@@ -74,7 +74,7 @@ public abstract class AbstractStore implements Store {
 	 * @param key a valid key
 	 * @return the record, or {@code null} if absent or expired
 	 */
-	protected abstract @Nullable Record doRead(String key);
+	protected abstract @Nullable StoreRecord doRead(String key);
 
 	/**
 	 * Read the live records matching a query, in key order.
@@ -82,7 +82,7 @@ public abstract class AbstractStore implements Store {
 	 * @param now the current time in epoch milliseconds
 	 * @return the records
 	 */
-	protected abstract List<Record> doRead(Query query, long now);
+	protected abstract List<StoreRecord> doRead(Query query, long now);
 
 	/**
 	 * List the keys of the live records matching a query, in key order.
@@ -100,7 +100,7 @@ public abstract class AbstractStore implements Store {
 	 * @param write the write
 	 * @return the record as stored
 	 */
-	protected abstract Record doWrite(Write write);
+	protected abstract StoreRecord doWrite(Write write);
 
 	/**
 	 * Delete a record atomically, checking its version with
@@ -139,7 +139,7 @@ public abstract class AbstractStore implements Store {
 	}
 
 	@Override
-	public final Optional<Record> read(String key) {
+	public final Optional<StoreRecord> read(String key) {
 		checkKey(key);
 		if (isUnobserved()) {
 			return Optional.ofNullable(doRead(key));
@@ -148,7 +148,7 @@ public abstract class AbstractStore implements Store {
 	}
 
 	@Override
-	public final List<Record> read(Query query) {
+	public final List<StoreRecord> read(Query query) {
 		checkQuery(query);
 		return observe("read", () -> doRead(query, now()));
 	}
@@ -160,9 +160,9 @@ public abstract class AbstractStore implements Store {
 	}
 
 	@Override
-	public final Record write(Record record, WriteOptions options) {
+	public final StoreRecord write(StoreRecord record, WriteOptions options) {
 		if (record == null || options == null) {
-			throw new InvalidRecordException("Record and write options must not be null");
+			throw new InvalidRecordException("StoreRecord and write options must not be null");
 		}
 		checkKey(record.key());
 		checkValue(record);
@@ -258,9 +258,10 @@ public abstract class AbstractStore implements Store {
 	 * @param version the version
 	 * @return the record
 	 */
-	protected static Record record(String key, byte[] value, Map<String, String> metadata, @Nullable Long expiresAt,
-			long version) {
-		return new Record(key, value, metadata, (expiresAt != null) ? Instant.ofEpochMilli(expiresAt) : null, version);
+	protected static StoreRecord record(String key, byte[] value, Map<String, String> metadata,
+			@Nullable Long expiresAt, long version) {
+		return new StoreRecord(key, value, metadata, (expiresAt != null) ? Instant.ofEpochMilli(expiresAt) : null,
+				version);
 	}
 
 	private boolean isUnobserved() {
@@ -321,7 +322,7 @@ public abstract class AbstractStore implements Store {
 		}
 	}
 
-	private void checkValue(Record record) {
+	private void checkValue(StoreRecord record) {
 		if (record.value() == null) {
 			throw new InvalidRecordException("Value of '" + record.key() + "' must not be null; use an empty array");
 		}
@@ -345,7 +346,7 @@ public abstract class AbstractStore implements Store {
 		}
 	}
 
-	private @Nullable Long expiresAt(Record record, WriteOptions options) {
+	private @Nullable Long expiresAt(StoreRecord record, WriteOptions options) {
 		if (options.ttl() != null) {
 			try {
 				return Math.addExact(now(), options.ttl().toMillis());
@@ -421,7 +422,7 @@ public abstract class AbstractStore implements Store {
 		 * @param version the version
 		 * @return the record
 		 */
-		public Record stored(long version) {
+		public StoreRecord stored(long version) {
 			return record(this.key, this.value, this.metadata, this.expiresAt, version);
 		}
 

@@ -95,6 +95,35 @@ public class JsonStore {
 	}
 
 	/**
+	 * Read the object stored under a key with its version, for a conditional write or
+	 * delete after it.
+	 * @param <T> the type
+	 * @param key the key
+	 * @param type the type to decode into
+	 * @return the object and its version, or empty if absent or expired
+	 * @throws StoreException if the stored value is not JSON of that type
+	 */
+	public <T> Optional<Versioned<T>> readVersioned(String key, Class<T> type) {
+		return this.store.read(key).map((record) -> versioned(record, type));
+	}
+
+	/**
+	 * Read the objects whose keys match a query with their versions, in key order.
+	 * @param <T> the type
+	 * @param query the query
+	 * @param type the type to decode into
+	 * @return the objects and their versions
+	 * @throws StoreException if a stored value is not JSON of that type
+	 */
+	public <T> List<Versioned<T>> readVersioned(Query query, Class<T> type) {
+		return this.store.read(query).stream().map((record) -> versioned(record, type)).toList();
+	}
+
+	private <T> Versioned<T> versioned(StoreRecord record, Class<T> type) {
+		return new Versioned<>(record.key(), decode(record, type), record.version(), record.expiresAt());
+	}
+
+	/**
 	 * Decode the value of a record.
 	 * @param <T> the type
 	 * @param record the record
@@ -102,7 +131,7 @@ public class JsonStore {
 	 * @return the object
 	 * @throws StoreException if the value is not JSON of that type
 	 */
-	public <T> T decode(Record record, Class<T> type) {
+	public <T> T decode(StoreRecord record, Class<T> type) {
 		try {
 			return this.jsonMapper.readValue(record.value(), type);
 		}
@@ -118,7 +147,7 @@ public class JsonStore {
 	 * @param value the object
 	 * @return the record as stored
 	 */
-	public Record write(String key, Object value) {
+	public StoreRecord write(String key, Object value) {
 		return write(key, value, WriteOptions.NONE);
 	}
 
@@ -129,7 +158,7 @@ public class JsonStore {
 	 * @param options the write options
 	 * @return the record as stored
 	 */
-	public Record write(String key, Object value, WriteOptions options) {
+	public StoreRecord write(String key, Object value, WriteOptions options) {
 		byte[] json;
 		try {
 			json = this.jsonMapper.writeValueAsBytes(value);
@@ -138,7 +167,7 @@ public class JsonStore {
 			throw new InvalidRecordException(
 					"Cannot write " + value.getClass().getName() + " as JSON: " + ex.getOriginalMessage());
 		}
-		return this.store.write(Record.of(key, json), options);
+		return this.store.write(StoreRecord.of(key, json), options);
 	}
 
 }

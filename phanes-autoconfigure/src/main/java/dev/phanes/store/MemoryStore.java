@@ -67,15 +67,15 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	@Override
-	protected @Nullable Record doRead(String key) {
+	protected @Nullable StoreRecord doRead(String key) {
 		Table table = existingTable();
 		Entry entry = (table != null) ? table.entries.get(key) : null;
 		return (entry != null && entry.isLive(this)) ? entry.record : null;
 	}
 
 	@Override
-	protected List<Record> doRead(Query query, long now) {
-		List<Record> records = new ArrayList<>();
+	protected List<StoreRecord> doRead(Query query, long now) {
+		List<StoreRecord> records = new ArrayList<>();
 		scan(query, now, (key, entry) -> records.add(entry.record));
 		return records;
 	}
@@ -88,7 +88,7 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	@Override
-	protected Record doWrite(Write write) {
+	protected StoreRecord doWrite(Write write) {
 		byte[] value = write.value().clone();
 		Table table = createdTable();
 		Entry stored = table.entries.compute(write.key(), (key, current) -> {
@@ -235,17 +235,17 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	/**
-	 * A stored record, kept as the {@link Record} reads return, with its expiry in epoch
-	 * milliseconds ({@link Long#MAX_VALUE} for never) so a read of a record that never
-	 * expires need not read the clock.
+	 * A stored record, kept as the {@link StoreRecord} reads return, with its expiry in
+	 * epoch milliseconds ({@link Long#MAX_VALUE} for never) so a read of a record that
+	 * never expires need not read the clock.
 	 */
 	private static final class Entry {
 
-		final Record record;
+		final StoreRecord record;
 
 		final long expiresAt;
 
-		Entry(Record record, @Nullable Long expiresAt) {
+		Entry(StoreRecord record, @Nullable Long expiresAt) {
 			this.record = record;
 			this.expiresAt = (expiresAt != null) ? expiresAt : Long.MAX_VALUE;
 		}

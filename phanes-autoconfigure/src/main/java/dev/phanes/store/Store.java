@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A key-value store of {@link Record records}, scoped by database and table.
+ * A key-value store of {@link StoreRecord records}, scoped by database and table.
  * <p>
  * Modelled on go-micro's {@code store.Store}: values are bytes, keys are strings, records
  * may carry metadata and expire. Keys are listed in byte-wise order of their UTF-8
@@ -60,14 +60,14 @@ public interface Store {
 	 * @param key the key
 	 * @return the record, or empty
 	 */
-	Optional<Record> read(String key);
+	Optional<StoreRecord> read(String key);
 
 	/**
 	 * Read the records whose keys match a query, in key order.
 	 * @param query the query
 	 * @return the matching records
 	 */
-	List<Record> read(Query query);
+	List<StoreRecord> read(Query query);
 
 	/**
 	 * List the keys matching a query, in key order.
@@ -81,7 +81,7 @@ public interface Store {
 	 * @param record the record to write
 	 * @return the record as stored, with its new version
 	 */
-	default Record write(Record record) {
+	default StoreRecord write(StoreRecord record) {
 		return write(record, WriteOptions.NONE);
 	}
 
@@ -91,7 +91,7 @@ public interface Store {
 	 * @param ttl the time to live, positive
 	 * @return the record as stored, with its new version and expiry
 	 */
-	default Record write(Record record, Duration ttl) {
+	default StoreRecord write(StoreRecord record, Duration ttl) {
 		return write(record, WriteOptions.ttl(ttl));
 	}
 
@@ -104,7 +104,7 @@ public interface Store {
 	 * @throws VersionConflictException if an expected version was given and the stored
 	 * record has another
 	 */
-	Record write(Record record, WriteOptions options);
+	StoreRecord write(StoreRecord record, WriteOptions options);
 
 	/**
 	 * Delete the record stored under a key.

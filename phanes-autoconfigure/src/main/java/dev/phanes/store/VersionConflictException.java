@@ -1,10 +1,17 @@
 package dev.phanes.store;
 
+import org.springframework.dao.OptimisticLockingFailureException;
+
 /**
  * Thrown by a conditional write when the stored record does not have the expected
  * version: another writer got there first. Read the record again and retry.
+ * <p>
+ * An {@link OptimisticLockingFailureException}, as Spring Data's optimistic locking
+ * failures are, so {@code @Retryable}, {@code ConcurrencyFailureException} handlers and
+ * {@code DataAccessException} translation treat it the same way; not a
+ * {@link StoreException}, which is for invalid calls and engine failures.
  */
-public class VersionConflictException extends StoreException {
+public class VersionConflictException extends OptimisticLockingFailureException {
 
 	private final String key;
 

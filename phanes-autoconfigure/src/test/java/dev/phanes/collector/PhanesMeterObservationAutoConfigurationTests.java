@@ -19,7 +19,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.phanes.store.MemoryStore;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,8 +104,8 @@ class PhanesMeterObservationAutoConfigurationTests {
 		assertThat(context).hasNotFailed();
 		MemoryStore store = new MemoryStore(
 				new StoreOptions(1024, Clock.systemUTC(), context.getBean(ObservationRegistry.class)));
-		store.write(Record.of("a", "1"));
-		store.write(Record.of("a", "2"));
+		store.write(StoreRecord.of("a", "1"));
+		store.write(StoreRecord.of("a", "2"));
 		return MeterSnapshot.of(context.getBean(MeterRegistry.class), "phanes.");
 	}
 

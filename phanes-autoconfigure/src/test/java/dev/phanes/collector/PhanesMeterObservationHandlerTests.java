@@ -16,7 +16,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.phanes.store.MemoryStore;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreOptions;
 import dev.phanes.store.VersionConflictException;
 import dev.phanes.store.WriteOptions;
@@ -35,12 +35,12 @@ class PhanesMeterObservationHandlerTests {
 	void recordsStoreOperationsAsTheDefaultHandlerDoes() {
 		assertSameMeters(true, List.of(), (observations) -> {
 			MemoryStore store = new MemoryStore(new StoreOptions(1024, Clock.systemUTC(), observations));
-			store.write(Record.of("a", new byte[] { 1 }));
-			store.write(Record.of("a", new byte[] { 2 }));
+			store.write(StoreRecord.of("a", new byte[] { 1 }));
+			store.write(StoreRecord.of("a", new byte[] { 2 }));
 			store.read("a");
-			store.table("other").write(Record.of("b", new byte[0]));
+			store.table("other").write(StoreRecord.of("b", new byte[0]));
 			assertThatExceptionOfType(VersionConflictException.class)
-				.isThrownBy(() -> store.write(Record.of("a", new byte[0]), WriteOptions.ifVersion(7)));
+				.isThrownBy(() -> store.write(StoreRecord.of("a", new byte[0]), WriteOptions.ifVersion(7)));
 			store.delete("a");
 		});
 	}
@@ -71,7 +71,7 @@ class PhanesMeterObservationHandlerTests {
 	void leavesOutTheLongTaskTimerWhenIgnored() {
 		List<String> meters = assertSameMeters(false, List.of(),
 				(observations) -> new MemoryStore(new StoreOptions(1024, Clock.systemUTC(), observations))
-					.write(Record.of("a", new byte[0])));
+					.write(StoreRecord.of("a", new byte[0])));
 		assertThat(meters).isNotEmpty().noneMatch((line) -> line.startsWith("phanes.store.active"));
 	}
 
@@ -112,10 +112,10 @@ class PhanesMeterObservationHandlerTests {
 		SimpleMeterRegistry meters = meterRegistry(List.of());
 		ObservationRegistry observations = observationRegistry(meters, true, true);
 		MemoryStore store = new MemoryStore(new StoreOptions(1024, Clock.systemUTC(), observations));
-		store.write(Record.of("a", new byte[0]));
+		store.write(StoreRecord.of("a", new byte[0]));
 		Timer removed = meters.get("phanes.store").timer();
 		meters.remove(removed);
-		store.write(Record.of("a", new byte[0]));
+		store.write(StoreRecord.of("a", new byte[0]));
 		assertThat(removed.count()).isOne();
 		assertThat(meters.get("phanes.store").timer()).isNotSameAs(removed);
 		assertThat(meters.get("phanes.store").timer().count()).isOne();

@@ -152,7 +152,7 @@ class EventAutoConfigurationTests {
 			}
 
 			@Override
-			public <T> Subscription subscribe(String topic, String group, Class<T> type, EventHandler<T> handler) {
+			public <T> EventSubscription subscribe(String topic, String group, Class<T> type, EventHandler<T> handler) {
 				throw new UnsupportedOperationException();
 			}
 

@@ -68,6 +68,22 @@ class InProcessEventBusTests {
 	}
 
 	@Test
+	void publishesWithAKeyAndNoHeaders() {
+		this.contextRunner.run((context) -> {
+			EventBus bus = context.getBean(EventBus.class);
+			List<Event<Step>> heard = new CopyOnWriteArrayList<>();
+			bus.subscribe("orders", "billing", Step.class, heard::add);
+			Event<Step> published = bus.publish("orders", "order-1", new Step(1)).join();
+			assertThat(published.key()).isEqualTo("order-1");
+			assertThat(published.headers()).isEmpty();
+			assertThat(heard).singleElement().satisfies((event) -> {
+				assertThat(event.key()).isEqualTo("order-1");
+				assertThat(event.payload()).isEqualTo(new Step(1));
+			});
+		});
+	}
+
+	@Test
 	void keepsThePublicationOrderOfEachKeyWithinAGroup() {
 		this.contextRunner.run((context) -> {
 			EventBus bus = context.getBean(EventBus.class);
@@ -186,7 +202,7 @@ class InProcessEventBusTests {
 			EventBus bus = context.getBean(EventBus.class);
 			List<Note> cancelled = new CopyOnWriteArrayList<>();
 			List<Note> kept = new CopyOnWriteArrayList<>();
-			Subscription subscription = bus.subscribe("notes", "a", Note.class,
+			EventSubscription subscription = bus.subscribe("notes", "a", Note.class,
 					(event) -> cancelled.add(event.payload()));
 			bus.subscribe("notes", "a", Note.class, (event) -> kept.add(event.payload()));
 			subscription.cancel();

@@ -19,7 +19,7 @@ class MemoryStoreTests extends StoreConformanceTests {
 			assertThat(view.delete("k")).isFalse();
 		}
 		assertThat(memory.tableCount()).isZero();
-		memory.table("written").write(Record.of("k", "v"));
+		memory.table("written").write(StoreRecord.of("k", "v"));
 		assertThat(memory.tableCount()).isEqualTo(1);
 		assertThat(memory.table("written").read("k")).isPresent();
 	}

@@ -112,9 +112,9 @@ class StoreAutoConfigurationTests {
 	void appliesTheMaximumValueSize() {
 		this.contextRunner.withPropertyValues("phanes.store.max-value-size=1KB").run((context) -> {
 			Store store = context.getBean(Store.class);
-			store.write(Record.of("fits", new byte[1024]));
+			store.write(StoreRecord.of("fits", new byte[1024]));
 			org.assertj.core.api.Assertions.assertThatExceptionOfType(ValueTooLargeException.class)
-				.isThrownBy(() -> store.write(Record.of("too-big", new byte[1025])));
+				.isThrownBy(() -> store.write(StoreRecord.of("too-big", new byte[1025])));
 		});
 	}
 
@@ -126,7 +126,7 @@ class StoreAutoConfigurationTests {
 				Store store = context.getBean(Store.class);
 				assertThat(store).isInstanceOf(FileStore.class);
 				assertThat(((FileStore) store).path()).isEqualTo(path.toAbsolutePath());
-				store.write(Record.of("k", "v"));
+				store.write(StoreRecord.of("k", "v"));
 			});
 		assertThat(path).exists();
 	}
@@ -206,7 +206,7 @@ class StoreAutoConfigurationTests {
 	@Test
 	void jsonStoreReportsValuesThatAreNotJsonOfTheType() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class)).run((context) -> {
-			context.getBean(Store.class).write(Record.of("broken", "{not json"));
+			context.getBean(Store.class).write(StoreRecord.of("broken", "{not json"));
 			org.assertj.core.api.Assertions.assertThatExceptionOfType(StoreException.class)
 				.isThrownBy(() -> context.getBean(JsonStore.class).read("broken", Point.class))
 				.withMessageContaining("broken")
@@ -246,7 +246,7 @@ class StoreAutoConfigurationTests {
 	void observesOperationsWithBackendAndOperationTags() {
 		this.contextRunner.withUserConfiguration(ObservationConfiguration.class).run((context) -> {
 			Store store = context.getBean(Store.class);
-			store.write(Record.of("k", "v"));
+			store.write(StoreRecord.of("k", "v"));
 			store.read("k");
 			store.read("k");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -255,7 +255,7 @@ class StoreAutoConfigurationTests {
 			assertThat(meters.get("phanes.store").tag("operation", "write").tag("error", "none").timer().count())
 				.isEqualTo(1);
 			org.assertj.core.api.Assertions.assertThatExceptionOfType(VersionConflictException.class)
-				.isThrownBy(() -> store.write(Record.of("k", "stale"), WriteOptions.ifVersion(7)));
+				.isThrownBy(() -> store.write(StoreRecord.of("k", "stale"), WriteOptions.ifVersion(7)));
 			assertThat(meters.get("phanes.store")
 				.tag("operation", "write")
 				.tag("outcome", "conflict")

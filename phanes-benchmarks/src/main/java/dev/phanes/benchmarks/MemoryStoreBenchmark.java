@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 import dev.phanes.store.MemoryStore;
 import dev.phanes.store.Query;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
  * cannot list keys by prefix, so the fair baseline of {@code list} is a
  * {@link ConcurrentSkipListMap}: {@code tailMap(prefix)} walked until a key no longer
  * starts with the prefix or {@value Workload#LIST_LIMIT} keys are taken. The inputs
- * (keys, {@link Record records}, {@link Query queries}) are built once by the
+ * (keys, {@link StoreRecord records}, {@link Query queries}) are built once by the
  * {@link Workload}, so each measured method is one call on each side. Writes overwrite
  * preloaded keys, so the maps do not grow.
  */

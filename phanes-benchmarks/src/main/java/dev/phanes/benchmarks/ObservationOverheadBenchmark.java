@@ -42,7 +42,7 @@ import dev.phanes.event.EventBus;
 import dev.phanes.event.InProcessEventBus;
 import dev.phanes.event.MicrometerEventMetrics;
 import dev.phanes.store.MemoryStore;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreOptions;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -183,7 +183,7 @@ public class ObservationOverheadBenchmark {
 	 * @return the record as stored
 	 */
 	@Benchmark
-	public Record noopWrite() {
+	public StoreRecord noopWrite() {
 		return this.noop.write(this.workload.record(this.workload.nextKey()));
 	}
 
@@ -192,7 +192,7 @@ public class ObservationOverheadBenchmark {
 	 * @return the record as stored
 	 */
 	@Benchmark
-	public Record metricsWrite() {
+	public StoreRecord metricsWrite() {
 		return this.metrics.write(this.workload.record(this.workload.nextKey()));
 	}
 
@@ -202,7 +202,7 @@ public class ObservationOverheadBenchmark {
 	 * @return the record as stored
 	 */
 	@Benchmark
-	public Record defaultHandlerMetricsWrite() {
+	public StoreRecord defaultHandlerMetricsWrite() {
 		return this.defaultHandlerMetrics.write(this.workload.record(this.workload.nextKey()));
 	}
 
@@ -212,7 +212,7 @@ public class ObservationOverheadBenchmark {
 	 * @return the record as stored
 	 */
 	@Benchmark
-	public Record metricsWithoutLongTaskTimerWrite() {
+	public StoreRecord metricsWithoutLongTaskTimerWrite() {
 		return this.metricsWithoutLongTaskTimer.write(this.workload.record(this.workload.nextKey()));
 	}
 
@@ -221,7 +221,7 @@ public class ObservationOverheadBenchmark {
 	 * @return the record as stored
 	 */
 	@Benchmark
-	public Record tracingWrite() {
+	public StoreRecord tracingWrite() {
 		return this.tracing.write(this.workload.record(this.workload.nextKey()));
 	}
 

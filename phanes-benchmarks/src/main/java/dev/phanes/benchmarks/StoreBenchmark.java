@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,7 +42,7 @@ public abstract class StoreBenchmark {
 	 * @return the record as stored
 	 */
 	@Benchmark
-	public Record phanesWrite() {
+	public StoreRecord phanesWrite() {
 		return store().write(this.workload.record(this.workload.nextKey()));
 	}
 
@@ -51,7 +51,7 @@ public abstract class StoreBenchmark {
 	 * @return the record
 	 */
 	@Benchmark
-	public Optional<Record> phanesRead() {
+	public Optional<StoreRecord> phanesRead() {
 		return store().read(this.workload.key(this.workload.nextKey()));
 	}
 

@@ -6,12 +6,12 @@ import java.sql.SQLException;
 import java.util.Arrays;
 
 import dev.phanes.store.Query;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 
 /**
  * The data every benchmark works on: {@value #KEYS} keys of {@value #VALUE_BYTES}-byte
- * values, grouped by prefix in tens, the {@link Record records} and {@link Query queries}
- * the store side passes, and the cursors that pick the next key or prefix.
+ * values, grouped by prefix in tens, the {@link StoreRecord records} and {@link Query
+ * queries} the store side passes, and the cursors that pick the next key or prefix.
  * <p>
  * Keys are {@code key-00000} to {@code key-09999}; the prefix {@code key-0042} matches
  * exactly {@value #LIST_LIMIT} of them. All inputs are built here, once, so the measured
@@ -45,7 +45,7 @@ final class Workload {
 
 	private final byte[] value = new byte[VALUE_BYTES];
 
-	private final Record[] records = new Record[KEYS];
+	private final StoreRecord[] records = new StoreRecord[KEYS];
 
 	private final Query[] queries = new Query[KEYS / LIST_LIMIT];
 
@@ -62,7 +62,7 @@ final class Workload {
 		}
 		Arrays.fill(this.value, (byte) 'v');
 		for (int i = 0; i < KEYS; i++) {
-			this.records[i] = Record.of(this.keys[i], this.value);
+			this.records[i] = StoreRecord.of(this.keys[i], this.value);
 		}
 		for (int i = 0; i < this.queries.length; i++) {
 			this.queries[i] = Query.prefix(this.prefixes[i]).withLimit(LIST_LIMIT);
@@ -82,7 +82,7 @@ final class Workload {
 	 * @param index the index of the key
 	 * @return the record
 	 */
-	Record record(int index) {
+	StoreRecord record(int index) {
 		return this.records[index];
 	}
 

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.phanes.store.AbstractStore;
 import dev.phanes.store.MetadataCodec;
 import dev.phanes.store.Query;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreAccessException;
 import dev.phanes.store.StoreOptions;
 import org.jspecify.annotations.Nullable;
@@ -116,9 +116,9 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	}
 
 	@Override
-	protected @Nullable Record doRead(String key) {
+	protected @Nullable StoreRecord doRead(String key) {
 		long now = now();
-		List<Record> records = this.engine.read((session) -> {
+		List<StoreRecord> records = this.engine.read((session) -> {
 			PreparedStatement statement = session.prepare(READ);
 			bindScope(statement, 1, key);
 			statement.setLong(4, now);
@@ -128,7 +128,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	}
 
 	@Override
-	protected List<Record> doRead(Query query, long now) {
+	protected List<StoreRecord> doRead(Query query, long now) {
 		return this.engine.read((session) -> records(prepareQuery(session, COLUMNS, query, now)));
 	}
 
@@ -150,7 +150,7 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	 * or, for a write expecting a version, an update of that version only.
 	 */
 	@Override
-	protected Record doWrite(Write write) {
+	protected StoreRecord doWrite(Write write) {
 		Long expected = write.expectedVersion();
 		byte[] metadata = MetadataCodec.encode(write.metadata());
 		return this.engine.write((session) -> {
@@ -301,9 +301,9 @@ public class FileStore extends AbstractStore implements AutoCloseable {
 	/**
 	 * Run a query and read its rows as records; the statement stays open for reuse.
 	 */
-	private static List<Record> records(PreparedStatement statement) throws SQLException {
+	private static List<StoreRecord> records(PreparedStatement statement) throws SQLException {
 		try (ResultSet rows = statement.executeQuery()) {
-			List<Record> records = new ArrayList<>();
+			List<StoreRecord> records = new ArrayList<>();
 			while (rows.next()) {
 				records.add(record(rows.getString(1), rows.getBytes(2), MetadataCodec.decode(rows.getBytes(3)),
 						nullableLong(rows, 4), rows.getLong(5)));

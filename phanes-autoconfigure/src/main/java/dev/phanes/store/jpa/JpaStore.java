@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 import dev.phanes.store.AbstractStore;
 import dev.phanes.store.MetadataCodec;
 import dev.phanes.store.Query;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreAccessException;
 import dev.phanes.store.StoreException;
 import dev.phanes.store.StoreOptions;
@@ -92,14 +92,14 @@ public class JpaStore extends AbstractStore {
 	}
 
 	@Override
-	protected @Nullable Record doRead(String key) {
+	protected @Nullable StoreRecord doRead(String key) {
 		long now = now();
 		return this.engine
 			.read(() -> this.engine.repository.findLive(id(key), now).map(JpaStore::toRecord).orElse(null));
 	}
 
 	@Override
-	protected List<Record> doRead(Query query, long now) {
+	protected List<StoreRecord> doRead(Query query, long now) {
 		return this.engine.read(() -> query(StoreRecordRow.class, StoreRecordRepository.ROW, query, now).getResultList()
 			.stream()
 			.map(JpaStore::toRecord)
@@ -112,7 +112,7 @@ public class JpaStore extends AbstractStore {
 	}
 
 	@Override
-	protected Record doWrite(Write write) {
+	protected StoreRecord doWrite(Write write) {
 		StoreRecordRepository rows = this.engine.repository;
 		byte[] metadata = MetadataCodec.encode(write.metadata());
 		Long expected = write.expectedVersion();
@@ -209,7 +209,7 @@ public class JpaStore extends AbstractStore {
 		return escaped.toString();
 	}
 
-	private static Record toRecord(StoreRecordRow row) {
+	private static StoreRecord toRecord(StoreRecordRow row) {
 		return record(row.key(), row.value(), MetadataCodec.decode(row.metadata()), row.expiresAt(), row.version());
 	}
 
@@ -332,7 +332,7 @@ public class JpaStore extends AbstractStore {
 			try {
 				return work.get();
 			}
-			catch (StoreException ex) {
+			catch (StoreException | VersionConflictException ex) {
 				throw ex;
 			}
 			catch (RuntimeException ex) {
@@ -362,7 +362,7 @@ public class JpaStore extends AbstractStore {
 				try {
 					return transaction ? this.transactions.execute((status) -> work.get()) : work.get();
 				}
-				catch (StoreException ex) {
+				catch (StoreException | VersionConflictException ex) {
 					throw ex;
 				}
 				catch (RuntimeException ex) {

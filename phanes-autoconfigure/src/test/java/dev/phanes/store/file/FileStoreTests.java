@@ -3,7 +3,7 @@ package dev.phanes.store.file;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
 import dev.phanes.store.StoreAccessException;
 import dev.phanes.store.StoreConformanceTests;
@@ -50,7 +50,7 @@ class FileStoreTests extends StoreConformanceTests {
 
 	@Test
 	void recordsSurviveAReopen() {
-		this.store.write(Record.of("kept", "yes"));
+		this.store.write(StoreRecord.of("kept", "yes"));
 		this.fileStore.close();
 		this.fileStore = new FileStore(this.directory.resolve("nested/dir/store.db"));
 		assertThat(this.fileStore.database(this.store.database()).read("kept").orElseThrow().valueAsString())

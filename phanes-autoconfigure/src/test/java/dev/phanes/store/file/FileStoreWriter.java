@@ -2,7 +2,7 @@ package dev.phanes.store.file;
 
 import java.nio.file.Path;
 
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 
 /**
  * A child process for {@link FileStoreDurabilityIT}: writes numbered records forever and
@@ -20,7 +20,7 @@ public final class FileStoreWriter {
 	public static void main(String[] args) {
 		FileStore store = new FileStore(Path.of(args[0]));
 		for (long n = 0;; n++) {
-			store.write(Record.of("record-" + n, "value-" + n));
+			store.write(StoreRecord.of("record-" + n, "value-" + n));
 			System.out.println("ack " + n);
 			System.out.flush();
 		}

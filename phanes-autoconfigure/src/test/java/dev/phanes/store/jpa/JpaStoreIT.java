@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.phanes.store.Query;
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
 import dev.phanes.store.StoreConformanceTests;
 import dev.phanes.store.StoreOptions;
@@ -49,7 +49,7 @@ class JpaStoreIT {
 	void autoConfiguredStoreWritesRowsOfPhanesStore() {
 		Store store = context.getBean(Store.class);
 		assertThat(store).isInstanceOf(JpaStore.class);
-		store.table("autoconfigured").write(Record.of("row", "in postgres"));
+		store.table("autoconfigured").write(StoreRecord.of("row", "in postgres"));
 		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
 		String value = jdbc.queryForObject(
 				"SELECT convert_from(record_value, 'UTF8') FROM phanes_store WHERE table_name = 'autoconfigured' AND record_key = 'row'",
@@ -66,15 +66,15 @@ class JpaStoreIT {
 		Store store = context.getBean(Store.class).table("callers");
 		TransactionTemplate callers = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		callers.executeWithoutResult((status) -> {
-			store.write(Record.of("k", "one"));
+			store.write(StoreRecord.of("k", "one"));
 			assertThat(store.read("k").orElseThrow().valueAsString()).isEqualTo("one");
-			store.write(Record.of("k", "two"));
+			store.write(StoreRecord.of("k", "two"));
 			assertThat(store.read("k").orElseThrow().version()).isEqualTo(2);
-			assertThat(store.read(Query.all())).extracting(Record::valueAsString).containsExactly("two");
+			assertThat(store.read(Query.all())).extracting(StoreRecord::valueAsString).containsExactly("two");
 			status.setRollbackOnly();
 		});
 		assertThat(store.read("k")).isEmpty();
-		callers.executeWithoutResult((status) -> store.write(Record.of("k", "committed")));
+		callers.executeWithoutResult((status) -> store.write(StoreRecord.of("k", "committed")));
 		assertThat(store.read("k").orElseThrow().valueAsString()).isEqualTo("committed");
 	}
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
 import dev.phanes.store.StoreOptions;
 import dev.phanes.test.EmbeddedPostgresExtension;
@@ -67,14 +67,14 @@ class JpaStoreRetryIT {
 
 	@Test
 	void serializationFailureOfItsOwnTransactionIsRetried() throws Exception {
-		this.table.write(Record.of("k", "initial"));
-		CompletableFuture<Record> write;
+		this.table.write(StoreRecord.of("k", "initial"));
+		CompletableFuture<StoreRecord> write;
 		try (Connection competitor = lockRow("k")) {
-			write = CompletableFuture.supplyAsync(() -> this.table.write(Record.of("k", "from store")));
+			write = CompletableFuture.supplyAsync(() -> this.table.write(StoreRecord.of("k", "from store")));
 			awaitWaitingForLock();
 			updateAndCommit(competitor, "k");
 		}
-		Record stored = write.get(30, TimeUnit.SECONDS);
+		StoreRecord stored = write.get(30, TimeUnit.SECONDS);
 		assertThat(this.store.retries()).isEqualTo(1);
 		assertThat(stored.version()).isEqualTo(3);
 		assertThat(this.table.read("k").orElseThrow().valueAsString()).isEqualTo("from store");
@@ -82,13 +82,13 @@ class JpaStoreRetryIT {
 
 	@Test
 	void serializationFailureInsideTheCallersTransactionPropagatesUnretried() throws Exception {
-		this.table.write(Record.of("k", "initial"));
+		this.table.write(StoreRecord.of("k", "initial"));
 		TransactionTemplate callers = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
 		callers.setIsolationLevel(TransactionDefinition.ISOLATION_SERIALIZABLE);
-		CompletableFuture<Record> write;
+		CompletableFuture<StoreRecord> write;
 		try (Connection competitor = lockRow("k")) {
 			write = CompletableFuture
-				.supplyAsync(() -> callers.execute((status) -> this.table.write(Record.of("k", "from caller"))));
+				.supplyAsync(() -> callers.execute((status) -> this.table.write(StoreRecord.of("k", "from caller"))));
 			awaitWaitingForLock();
 			updateAndCommit(competitor, "k");
 		}

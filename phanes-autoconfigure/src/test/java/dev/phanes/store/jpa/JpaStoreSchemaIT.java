@@ -3,7 +3,7 @@ package dev.phanes.store.jpa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.phanes.store.Record;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
 import dev.phanes.store.StoreAccessException;
 import dev.phanes.test.EmbeddedPostgresExtension;
@@ -24,7 +24,7 @@ class JpaStoreSchemaIT {
 		try (ConfigurableApplicationContext context = JpaTestApplication.run(server,
 				"spring.jpa.hibernate.ddl-auto=validate")) {
 			Store store = context.getBean(Store.class).table("validated");
-			store.write(Record.of("k", "v"));
+			store.write(StoreRecord.of("k", "v"));
 			assertThat(store.read("k")).isPresent();
 		}
 	}
@@ -33,7 +33,7 @@ class JpaStoreSchemaIT {
 	void writesAreCommittedWhenThePoolDoesNotAutoCommit(EmbeddedPostgresExtension.Server server) {
 		try (ConfigurableApplicationContext context = JpaTestApplication.run(server,
 				"spring.datasource.hikari.auto-commit=false")) {
-			context.getBean(Store.class).table("manualcommit").write(Record.of("k", "kept"));
+			context.getBean(Store.class).table("manualcommit").write(StoreRecord.of("k", "kept"));
 		}
 		try (ConfigurableApplicationContext context = JpaTestApplication.run(server)) {
 			assertThat(context.getBean(Store.class).table("manualcommit").read("k"))

@@ -9,8 +9,8 @@ import reactor.core.scheduler.Schedulers;
 import dev.phanes.sample.model.Note;
 import dev.phanes.store.JsonStore;
 import dev.phanes.store.Query;
-import dev.phanes.store.Record;
 import dev.phanes.store.VersionConflictException;
+import dev.phanes.store.Versioned;
 import dev.phanes.store.WriteOptions;
 import org.springframework.stereotype.Repository;
 
@@ -69,7 +69,8 @@ public class NoteRepository {
 	 * @return the note, or empty if there is none
 	 */
 	public Mono<Note> find(String id) {
-		return blocking(() -> this.notes.store().read(id)).flatMap(Mono::justOrEmpty).map(this::toNote);
+		return blocking(() -> this.notes.readVersioned(id, StoredNote.class)).flatMap(Mono::justOrEmpty)
+			.map(NoteRepository::toNote);
 	}
 
 	/**
@@ -78,7 +79,8 @@ public class NoteRepository {
 	 * @return the notes
 	 */
 	public Flux<Note> find(Query query) {
-		return blocking(() -> this.notes.store().read(query)).flatMapIterable((records) -> records).map(this::toNote);
+		return blocking(() -> this.notes.readVersioned(query, StoredNote.class)).flatMapIterable((notes) -> notes)
+			.map(NoteRepository::toNote);
 	}
 
 	/**
@@ -109,9 +111,8 @@ public class NoteRepository {
 			.map((record) -> new Note(id, title, body, record.version()));
 	}
 
-	private Note toNote(Record record) {
-		StoredNote stored = this.notes.decode(record, StoredNote.class);
-		return new Note(record.key(), stored.title(), stored.body(), record.version());
+	private static Note toNote(Versioned<StoredNote> stored) {
+		return new Note(stored.key(), stored.value().title(), stored.value().body(), stored.version());
 	}
 
 	private static <T> Mono<T> blocking(Callable<T> call) {

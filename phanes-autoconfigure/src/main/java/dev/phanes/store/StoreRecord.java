@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAt when the record expires, or {@code null} if it does not
  * @param version the version assigned by the store, 0 if not stored yet
  */
-public record Record(String key, byte[] value, Map<String, String> metadata, @Nullable Instant expiresAt,
+public record StoreRecord(String key, byte[] value, Map<String, String> metadata, @Nullable Instant expiresAt,
 		long version) {
 
 	/**
@@ -33,7 +33,7 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
 	 * @param expiresAt when the record expires, or {@code null}
 	 * @param version the version
 	 */
-	public Record {
+	public StoreRecord {
 		if (metadata == null || metadata.isEmpty()) {
 			metadata = Map.of();
 		}
@@ -54,8 +54,8 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
 	 * @param value the value
 	 * @return the record
 	 */
-	public static Record of(String key, byte[] value) {
-		return new Record(key, value, Map.of(), null, 0);
+	public static StoreRecord of(String key, byte[] value) {
+		return new StoreRecord(key, value, Map.of(), null, 0);
 	}
 
 	/**
@@ -64,7 +64,7 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
 	 * @param value the value
 	 * @return the record
 	 */
-	public static Record of(String key, String value) {
+	public static StoreRecord of(String key, String value) {
 		return of(key, value.getBytes(StandardCharsets.UTF_8));
 	}
 
@@ -73,8 +73,8 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
 	 * @param metadata the metadata
 	 * @return the copy
 	 */
-	public Record withMetadata(Map<String, String> metadata) {
-		return new Record(this.key, this.value, metadata, this.expiresAt, this.version);
+	public StoreRecord withMetadata(Map<String, String> metadata) {
+		return new StoreRecord(this.key, this.value, metadata, this.expiresAt, this.version);
 	}
 
 	/**
@@ -82,8 +82,8 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
 	 * @param value the value
 	 * @return the copy
 	 */
-	public Record withValue(byte[] value) {
-		return new Record(this.key, value, this.metadata, this.expiresAt, this.version);
+	public StoreRecord withValue(byte[] value) {
+		return new StoreRecord(this.key, value, this.metadata, this.expiresAt, this.version);
 	}
 
 	/**
@@ -96,7 +96,7 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
 
 	@Override
 	public boolean equals(Object other) {
-		return (other instanceof Record that) && this.key.equals(that.key) && Arrays.equals(this.value, that.value)
+		return (other instanceof StoreRecord that) && this.key.equals(that.key) && Arrays.equals(this.value, that.value)
 				&& this.metadata.equals(that.metadata) && Objects.equals(this.expiresAt, that.expiresAt)
 				&& this.version == that.version;
 	}
@@ -108,7 +108,7 @@ public record Record(String key, byte[] value, Map<String, String> metadata, @Nu
 
 	@Override
 	public String toString() {
-		return "Record[key=" + this.key + ", value=" + this.value.length + " bytes, metadata=" + this.metadata
+		return "StoreRecord[key=" + this.key + ", value=" + this.value.length + " bytes, metadata=" + this.metadata
 				+ ", expiresAt=" + this.expiresAt + ", version=" + this.version + "]";
 	}
 

@@ -4,7 +4,7 @@ package dev.phanes.event;
  * A handler subscribed to a topic in a group; cancel it to stop receiving events.
  * Thread-safe.
  */
-public interface Subscription {
+public interface EventSubscription {
 
 	/**
 	 * The topic subscribed to.
