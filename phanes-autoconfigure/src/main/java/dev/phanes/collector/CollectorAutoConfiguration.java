@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.slf4j.LoggerFactory;
 
+import dev.phanes.observation.DocumentedObservations;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -74,8 +76,10 @@ public final class CollectorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PhanesMeterFilter phanesMeterFilter(CollectorProperties properties) {
-			return new PhanesMeterFilter(properties.getMetrics().getMaxTagValues());
+		PhanesMeterFilter phanesMeterFilter(CollectorProperties properties,
+				ObjectProvider<DocumentedObservations> documented) {
+			return new PhanesMeterFilter(properties.getMetrics().getMaxTagValues(),
+					documented.orderedStream().flatMap((block) -> block.observations().stream()).toList());
 		}
 
 	}

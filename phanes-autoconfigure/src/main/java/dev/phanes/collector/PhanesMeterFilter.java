@@ -1,12 +1,17 @@
 package dev.phanes.collector;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.phanes.observation.PhanesObservationDocumentation;
+import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -14,14 +19,15 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps Phanes meters (names starting {@code phanes.}) consistent and of low cardinality:
- * the meters of a {@link PhanesObservations Phanes observation} get its description,
- * {@code outcome} values are lower case, and a tag whose values come from outside the
- * application ({@link PhanesObservations#EXTERNAL_TAGS}) takes at most a fixed number of
- * distinct values; a meter with a further value is not recorded, and that is logged once
- * per tag. Other meters pass untouched. Thread-safe.
+ * the meters of a documented Phanes observation get its description, {@code outcome}
+ * values are lower case, and a tag whose values come from outside the application
+ * ({@link PhanesObservationDocumentation#getExternalKeyNames()}) takes at most a fixed
+ * number of distinct values; a meter with a further value is not recorded, and that is
+ * logged once per tag. Other meters pass untouched. Thread-safe.
  */
 public class PhanesMeterFilter implements MeterFilter {
 
@@ -29,7 +35,13 @@ public class PhanesMeterFilter implements MeterFilter {
 
 	private static final String PREFIX = "phanes.";
 
+	private static final String ACTIVE = ".active";
+
 	private final int maxTagValues;
+
+	private final Map<String, PhanesObservationDocumentation> observations;
+
+	private final List<String> externalTags;
 
 	private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
 
@@ -38,9 +50,36 @@ public class PhanesMeterFilter implements MeterFilter {
 	/**
 	 * Create a filter.
 	 * @param maxTagValues the most distinct values of each external tag
+	 * @param observations the documented observations of the blocks present
 	 */
-	public PhanesMeterFilter(int maxTagValues) {
+	public PhanesMeterFilter(int maxTagValues, Collection<? extends PhanesObservationDocumentation> observations) {
 		this.maxTagValues = maxTagValues;
+		Map<String, PhanesObservationDocumentation> byName = new HashMap<>();
+		Set<String> externalTags = new LinkedHashSet<>();
+		for (PhanesObservationDocumentation observation : observations) {
+			byName.put(observation.getName(), observation);
+			for (KeyName key : observation.getExternalKeyNames()) {
+				externalTags.add(key.asString());
+			}
+		}
+		this.observations = Map.copyOf(byName);
+		this.externalTags = List.copyOf(externalTags);
+	}
+
+	/**
+	 * The tag keys whose distinct values are capped.
+	 * @return the keys
+	 */
+	public List<String> getExternalTags() {
+		return this.externalTags;
+	}
+
+	private @Nullable PhanesObservationDocumentation forMeter(String meterName) {
+		PhanesObservationDocumentation observation = this.observations.get(meterName);
+		if (observation == null && meterName.endsWith(ACTIVE)) {
+			observation = this.observations.get(meterName.substring(0, meterName.length() - ACTIVE.length()));
+		}
+		return observation;
 	}
 
 	@Override
@@ -49,10 +88,10 @@ public class PhanesMeterFilter implements MeterFilter {
 			return id;
 		}
 		Meter.Id mapped = id;
-		PhanesObservations.Definition observation = PhanesObservations.forMeter(id.getName());
+		PhanesObservationDocumentation observation = forMeter(id.getName());
 		if (id.getDescription() == null && observation != null) {
-			String description = id.getName().endsWith(".active") ? observation.description() + " in progress"
-					: observation.description();
+			String description = id.getName().endsWith(ACTIVE) ? observation.getDescription() + " in progress"
+					: observation.getDescription();
 			mapped = new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description,
 					id.getType());
 		}
@@ -72,7 +111,7 @@ public class PhanesMeterFilter implements MeterFilter {
 		if (!id.getName().startsWith(PREFIX)) {
 			return MeterFilterReply.NEUTRAL;
 		}
-		for (String key : PhanesObservations.EXTERNAL_TAGS) {
+		for (String key : this.externalTags) {
 			String value = id.getTag(key);
 			if (value != null && !admit(key, value)) {
 				if (this.warned.add(key)) {

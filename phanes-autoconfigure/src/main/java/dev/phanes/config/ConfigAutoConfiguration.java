@@ -3,6 +3,7 @@ package dev.phanes.config;
 import io.etcd.jetcd.Client;
 import io.micrometer.observation.ObservationRegistry;
 
+import dev.phanes.observation.DocumentedObservations;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,6 +30,15 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnPhanesConfigEnabled
 @EnableConfigurationProperties(ConfigProperties.class)
 public final class ConfigAutoConfiguration {
+
+	/**
+	 * The observations of this block, for the collectors to describe and cap.
+	 * @return them
+	 */
+	@Bean
+	static DocumentedObservations phanesConfigObservations() {
+		return DocumentedObservations.of(ConfigObservation.values());
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -63,8 +73,8 @@ public final class ConfigAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnProperty(name = "phanes.config.reload.watch-files", matchIfMissing = true)
-		ConfigFileWatcher configFileWatcher(ConfigurableApplicationContext context, ConfigReloader reloader) {
-			return new ConfigFileWatcher(context.getEnvironment(), reloader);
+		ConfigFileWatcher configFileWatcher(ConfigurableApplicationContext context) {
+			return new ConfigFileWatcher(context.getEnvironment(), context);
 		}
 
 		@Configuration(proxyBeanMethods = false)
@@ -74,8 +84,8 @@ public final class ConfigAutoConfiguration {
 
 			@Bean
 			@ConditionalOnMissingBean
-			EtcdConfigWatcher etcdConfigWatcher(EtcdConfigClient client, ConfigReloader reloader) {
-				return new EtcdConfigWatcher(client, reloader);
+			EtcdConfigWatcher etcdConfigWatcher(EtcdConfigClient client, ConfigurableApplicationContext context) {
+				return new EtcdConfigWatcher(client, context);
 			}
 
 		}

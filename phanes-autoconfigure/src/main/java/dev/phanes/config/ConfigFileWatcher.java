@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginLookup;
 import org.springframework.boot.origin.TextResourceOrigin;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -28,8 +29,8 @@ import org.springframework.core.io.Resource;
 /**
  * Watches the configuration files the environment was loaded from on the file system
  * (files named by {@code spring.config.import} or {@code spring.config.location}, not
- * class path resources) and asks the {@link ConfigReloader} for a reload when one
- * changes. It watches their directories, so a file replaced by a rename counts too.
+ * class path resources) and publishes a {@link ConfigChangedEvent} when one changes. It
+ * watches their directories, so a file replaced by a rename counts too.
  */
 public class ConfigFileWatcher implements SmartLifecycle {
 
@@ -37,7 +38,7 @@ public class ConfigFileWatcher implements SmartLifecycle {
 
 	private final ConfigurableEnvironment environment;
 
-	private final ConfigReloader reloader;
+	private final ApplicationEventPublisher publisher;
 
 	private final Set<Path> files = new HashSet<>();
 
@@ -48,11 +49,11 @@ public class ConfigFileWatcher implements SmartLifecycle {
 	/**
 	 * Create a watcher.
 	 * @param environment the environment whose files to watch
-	 * @param reloader where changes go
+	 * @param publisher where changes are published
 	 */
-	public ConfigFileWatcher(ConfigurableEnvironment environment, ConfigReloader reloader) {
+	public ConfigFileWatcher(ConfigurableEnvironment environment, ApplicationEventPublisher publisher) {
 		this.environment = environment;
-		this.reloader = reloader;
+		this.publisher = publisher;
 	}
 
 	@Override
@@ -108,7 +109,7 @@ public class ConfigFileWatcher implements SmartLifecycle {
 			}
 			key.reset();
 			if (changed) {
-				this.reloader.requestReload(ConfigReloadSource.FILE);
+				this.publisher.publishEvent(new ConfigChangedEvent(this, ConfigReloadSource.FILE));
 			}
 		}
 	}

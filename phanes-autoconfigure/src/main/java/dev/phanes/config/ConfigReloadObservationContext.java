@@ -2,7 +2,7 @@ package dev.phanes.config;
 
 import java.util.Set;
 
-import dev.phanes.collector.PhanesObservationContext;
+import dev.phanes.observation.PhanesObservationContext;
 
 /**
  * What an observation of one reload knows: what triggered it, how it ended and which keys

@@ -21,6 +21,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationListener;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
@@ -52,7 +53,7 @@ import org.springframework.core.env.StandardEnvironment;
  * coalesce delay, and changes seen meanwhile join it. Reloads run one at a time on one
  * daemon thread. {@link #requestReload} is thread-safe and never blocks.
  */
-public class ConfigReloader implements DisposableBean {
+public class ConfigReloader implements ApplicationListener<ConfigChangedEvent>, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(ConfigReloader.class);
 
@@ -120,6 +121,15 @@ public class ConfigReloader implements DisposableBean {
 			thread.setDaemon(true);
 			return thread;
 		});
+	}
+
+	/**
+	 * A watcher saw a change: reload soon, as {@link #requestReload(ConfigReloadSource)}.
+	 * @param event the change
+	 */
+	@Override
+	public void onApplicationEvent(ConfigChangedEvent event) {
+		requestReload(event.getChanged());
 	}
 
 	/**

@@ -30,13 +30,16 @@ public class DefaultConfigReloadObservationConvention implements ConfigReloadObs
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(ConfigReloadObservationContext context) {
-		return KeyValues.of("source", context.getSource().name().toLowerCase(Locale.ROOT), "outcome",
+		return KeyValues.of(ConfigObservation.LowCardinalityKeys.SOURCE.asString(),
+				context.getSource().name().toLowerCase(Locale.ROOT),
+				ConfigObservation.LowCardinalityKeys.OUTCOME.asString(),
 				context.getOutcome().name().toLowerCase(Locale.ROOT));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(ConfigReloadObservationContext context) {
-		return KeyValues.of("phanes.config.changed-keys", Integer.toString(context.getChangedKeys().size()));
+		return KeyValues.of(ConfigObservation.HighCardinalityKeys.CHANGED_KEYS.asString(),
+				Integer.toString(context.getChangedKeys().size()));
 	}
 
 }

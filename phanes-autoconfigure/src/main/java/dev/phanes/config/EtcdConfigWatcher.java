@@ -15,14 +15,15 @@ import io.etcd.jetcd.watch.WatchResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Watches every imported etcd prefix and asks the {@link ConfigReloader} for a reload
- * when a key under it changes. A watch resumes after the revision it last saw, so changes
- * made while the connection was down arrive when it is back (jetcd resumes on its own
- * after transient failures); when that revision has been compacted away, or a watch fails
- * for good, the prefix is read again in full, a reload is asked for, and the watch starts
+ * Watches every imported etcd prefix and publishes a {@link ConfigChangedEvent} when a
+ * key under it changes. A watch resumes after the revision it last saw, so changes made
+ * while the connection was down arrive when it is back (jetcd resumes on its own after
+ * transient failures); when that revision has been compacted away, or a watch fails for
+ * good, the prefix is read again in full, a reload is asked for, and the watch starts
  * over after the revision read. A prefix etcd could not serve at start-up is retried the
  * same way. Thread-safe.
  */
@@ -32,7 +33,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 
 	private final EtcdConfigClient client;
 
-	private final ConfigReloader reloader;
+	private final ApplicationEventPublisher publisher;
 
 	private final Map<String, Watch.Watcher> watchers = new ConcurrentHashMap<>();
 
@@ -45,11 +46,11 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 	/**
 	 * Create a watcher.
 	 * @param client the client that loaded the prefixes
-	 * @param reloader where changes go
+	 * @param publisher where changes are published
 	 */
-	public EtcdConfigWatcher(EtcdConfigClient client, ConfigReloader reloader) {
+	public EtcdConfigWatcher(EtcdConfigClient client, ApplicationEventPublisher publisher) {
 		this.client = client;
-		this.reloader = reloader;
+		this.publisher = publisher;
 		this.executor = newExecutor();
 	}
 
@@ -96,7 +97,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 		if (!response.getEvents().isEmpty()) {
 			this.revisions.put(prefix,
 					response.getEvents().get(response.getEvents().size() - 1).getKeyValue().getModRevision());
-			this.reloader.requestReload(ConfigReloadSource.ETCD);
+			this.publisher.publishEvent(new ConfigChangedEvent(this, ConfigReloadSource.ETCD));
 		}
 	}
 
@@ -124,7 +125,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 		try {
 			EtcdConfigClient.Snapshot snapshot = this.client.load(prefix);
 			watch(prefix, snapshot.revision());
-			this.reloader.requestReload(ConfigReloadSource.ETCD);
+			this.publisher.publishEvent(new ConfigChangedEvent(this, ConfigReloadSource.ETCD));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("etcd prefix " + prefix + " still unavailable: " + ex.getMessage());

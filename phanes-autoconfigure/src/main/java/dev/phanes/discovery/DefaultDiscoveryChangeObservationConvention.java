@@ -28,15 +28,16 @@ public class DefaultDiscoveryChangeObservationConvention implements DiscoveryCha
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(DiscoveryChangeObservationContext context) {
-		return KeyValues.of("change", kind(context.getChange()));
+		return KeyValues.of(DiscoveryObservation.LowCardinalityKeys.CHANGE.asString(), kind(context.getChange()));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(DiscoveryChangeObservationContext context) {
 		MdnsView.Change change = context.getChange();
-		return KeyValues.of("phanes.discovery.version", String.valueOf(change.version()), "phanes.discovery.added",
-				String.valueOf(change.added().size()), "phanes.discovery.removed",
-				String.valueOf(change.removed().size()), "phanes.discovery.updated",
+		return KeyValues.of(DiscoveryObservation.HighCardinalityKeys.VERSION.asString(),
+				String.valueOf(change.version()), DiscoveryObservation.HighCardinalityKeys.ADDED.asString(),
+				String.valueOf(change.added().size()), DiscoveryObservation.HighCardinalityKeys.REMOVED.asString(),
+				String.valueOf(change.removed().size()), DiscoveryObservation.HighCardinalityKeys.UPDATED.asString(),
 				String.valueOf(change.updated().size()));
 	}
 

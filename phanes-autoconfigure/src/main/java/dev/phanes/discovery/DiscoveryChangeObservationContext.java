@@ -1,6 +1,6 @@
 package dev.phanes.discovery;
 
-import dev.phanes.collector.PhanesObservationContext;
+import dev.phanes.observation.PhanesObservationContext;
 
 /**
  * What an observation of one change of the discovery view knows: the change.

@@ -12,6 +12,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.phanes.observation.DocumentedObservations;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -49,6 +50,15 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(name = { "phanes.discovery.enabled", "phanes.discovery.mdns.enabled" }, matchIfMissing = true)
 @EnableConfigurationProperties(MdnsDiscoveryProperties.class)
 public final class MdnsDiscoveryAutoConfiguration {
+
+	/**
+	 * The observations of this block, for the collectors to describe and cap.
+	 * @return them
+	 */
+	@Bean
+	static DocumentedObservations phanesDiscoveryObservations() {
+		return DocumentedObservations.of(DiscoveryObservation.values());
+	}
 
 	private static final Log logger = LogFactory.getLog(MdnsDiscoveryAutoConfiguration.class);
 

@@ -54,15 +54,17 @@ public class DefaultEventObservationConvention implements EventObservationConven
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(EventObservationContext context) {
-		return KeyValues.of("transport", context.getTransport(), "topic", context.getTopic(), "outcome",
+		return KeyValues.of(EventObservation.LowCardinalityKeys.TRANSPORT.asString(), context.getTransport(),
+				EventObservation.LowCardinalityKeys.TOPIC.asString(), context.getTopic(),
+				EventObservation.LowCardinalityKeys.OUTCOME.asString(),
 				context.getOutcome().name().toLowerCase(Locale.ROOT));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(EventObservationContext context) {
-		KeyValues values = KeyValues.of("phanes.event.type", context.getType());
+		KeyValues values = KeyValues.of(EventObservation.HighCardinalityKeys.TYPE.asString(), context.getType());
 		String group = context.getGroup();
-		return (group != null) ? values.and("phanes.event.group", group) : values;
+		return (group != null) ? values.and(EventObservation.HighCardinalityKeys.GROUP.asString(), group) : values;
 	}
 
 }

@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.phanes.observation.DocumentedObservations;
 import dev.phanes.event.kafka.KafkaEventBus;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -40,6 +41,15 @@ import org.springframework.kafka.core.ProducerFactory;
 @ConditionalOnPhanesEventEnabled
 @EnableConfigurationProperties(EventProperties.class)
 public final class EventAutoConfiguration {
+
+	/**
+	 * The observations of this block, for the collectors to describe and cap.
+	 * @return them
+	 */
+	@Bean
+	static DocumentedObservations phanesEventObservations() {
+		return DocumentedObservations.of(EventObservation.values());
+	}
 
 	private final EventProperties properties;
 

@@ -2,7 +2,7 @@ package dev.phanes.event;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.phanes.collector.PhanesObservationContext;
+import dev.phanes.observation.PhanesObservationContext;
 
 /**
  * What an observation of one publication or delivery knows: the transport, the topic, the

@@ -28,8 +28,10 @@ public class DefaultLoadBalancerObservationConvention implements LoadBalancerObs
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(LoadBalancerObservationContext context) {
-		return KeyValues.of("service", context.getServiceId(), "strategy", context.isHashed() ? "hash" : "random",
-				"attempt", context.isRetry() ? "retry" : "first", "outcome", context.isChosen() ? "chosen" : "none");
+		return KeyValues.of(LoadBalancerObservation.LowCardinalityKeys.SERVICE.asString(), context.getServiceId(),
+				LoadBalancerObservation.LowCardinalityKeys.STRATEGY.asString(), context.isHashed() ? "hash" : "random",
+				LoadBalancerObservation.LowCardinalityKeys.ATTEMPT.asString(), context.isRetry() ? "retry" : "first",
+				LoadBalancerObservation.LowCardinalityKeys.OUTCOME.asString(), context.isChosen() ? "chosen" : "none");
 	}
 
 }

@@ -1,6 +1,6 @@
 package dev.phanes.loadbalancer;
 
-import dev.phanes.collector.PhanesObservationContext;
+import dev.phanes.observation.PhanesObservationContext;
 
 /**
  * What an observation of one load-balancer choice knows: the service, whether a hash key

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.phanes.observation.DocumentedObservations;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,6 +33,15 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 @EnableConfigurationProperties(PhanesLoadBalancerProperties.class)
 @LoadBalancerClients(defaultConfiguration = RandomHashedLoadBalancerConfiguration.class)
 public final class PhanesLoadBalancerAutoConfiguration {
+
+	/**
+	 * The observations of this block, for the collectors to describe and cap.
+	 * @return them
+	 */
+	@Bean
+	static DocumentedObservations phanesLoadBalancerObservations() {
+		return DocumentedObservations.of(LoadBalancerObservation.values());
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")

@@ -63,8 +63,10 @@ public class DefaultStoreObservationConvention implements StoreObservationConven
 		KeyValues[] byOutcome = (byOperation != null) ? byOperation.get(context.getOperation()) : null;
 		if (byOutcome == null) {
 			byOutcome = Arrays.stream(StoreObservationContext.Outcome.values())
-				.map((outcome) -> KeyValues.of("backend", context.getBackend(), "operation", context.getOperation(),
-						"outcome", OUTCOMES[outcome.ordinal()]))
+				.map((outcome) -> KeyValues.of(StoreObservation.LowCardinalityKeys.BACKEND.asString(),
+						context.getBackend(), StoreObservation.LowCardinalityKeys.OPERATION.asString(),
+						context.getOperation(), StoreObservation.LowCardinalityKeys.OUTCOME.asString(),
+						OUTCOMES[outcome.ordinal()]))
 				.toArray(KeyValues[]::new);
 			if (byOperation != null && byOperation.size() < MAX_KEPT) {
 				byOperation.putIfAbsent(context.getOperation(), byOutcome);
@@ -82,8 +84,8 @@ public class DefaultStoreObservationConvention implements StoreObservationConven
 		}
 		KeyValues keyValues = (byTable != null) ? byTable.get(context.getTable()) : null;
 		if (keyValues == null) {
-			keyValues = KeyValues.of("phanes.store.database", context.getDatabase(), "phanes.store.table",
-					context.getTable());
+			keyValues = KeyValues.of(StoreObservation.HighCardinalityKeys.DATABASE.asString(), context.getDatabase(),
+					StoreObservation.HighCardinalityKeys.TABLE.asString(), context.getTable());
 			if (byTable != null && byTable.size() < MAX_KEPT) {
 				byTable.putIfAbsent(context.getTable(), keyValues);
 			}

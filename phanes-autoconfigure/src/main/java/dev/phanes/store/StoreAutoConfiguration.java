@@ -8,6 +8,7 @@ import io.micrometer.observation.ObservationRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.phanes.observation.DocumentedObservations;
 import dev.phanes.store.file.FileStore;
 import dev.phanes.store.jpa.JpaStore;
 import dev.phanes.store.jpa.JpaStoreSchema;
@@ -43,6 +44,15 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 @ConditionalOnPhanesStoreEnabled
 @EnableConfigurationProperties(StoreProperties.class)
 public final class StoreAutoConfiguration {
+
+	/**
+	 * The observations of this block, for the collectors to describe and cap.
+	 * @return them
+	 */
+	@Bean
+	static DocumentedObservations phanesStoreObservations() {
+		return DocumentedObservations.of(StoreObservation.values());
+	}
 
 	private final StoreProperties properties;
 

@@ -1,6 +1,6 @@
 package dev.phanes.store;
 
-import dev.phanes.collector.PhanesObservationContext;
+import dev.phanes.observation.PhanesObservationContext;
 
 /**
  * What an observation of one store operation knows: the backend, the operation, and the

@@ -1,6 +1,9 @@
 package dev.phanes.collector;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.phanes.loadbalancer.LoadBalancerObservation;
+import dev.phanes.observation.DocumentedObservations;
+import dev.phanes.store.StoreObservation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -178,23 +181,32 @@ class CollectorAutoConfigurationTests {
 
 	@Test
 	void meterFilterDescribesPhanesMetersCapsExternalTagValuesAndLowersOutcomes() {
-		this.contextRunner.withPropertyValues("phanes.collector.metrics.max-tag-values=2").run((context) -> {
-			MeterRegistry registry = new SimpleMeterRegistry();
-			registry.config().meterFilter(context.getBean(MeterFilter.class));
-			for (String service : new String[] { "a", "b", "c" }) {
-				Counter.builder("phanes.loadbalancer.retries").tag("service", service).register(registry).increment();
-			}
-			Counter.builder("other.requests").tag("service", "c").register(registry).increment();
-			Counter.builder("phanes.store.custom").tag("outcome", "SUCCESS").register(registry).increment();
-			assertThat(registry.find("phanes.loadbalancer.retries").counters()).hasSize(2);
-			assertThat(registry.find("other.requests").counters()).hasSize(1);
-			assertThat(registry.get("phanes.store.custom").counter().getId().getTag("outcome")).isEqualTo("success");
-			Timer.builder("phanes.store").register(registry);
-			LongTaskTimer.builder("phanes.store.active").register(registry);
-			assertThat(registry.get("phanes.store").timer().getId().getDescription()).isEqualTo("Store operations");
-			assertThat(registry.get("phanes.store.active").longTaskTimer().getId().getDescription())
-				.isEqualTo("Store operations in progress");
-		});
+		this.contextRunner.withPropertyValues("phanes.collector.metrics.max-tag-values=2")
+			.withBean("storeObservations", DocumentedObservations.class,
+					() -> DocumentedObservations.of(StoreObservation.values()))
+			.withBean("loadBalancerObservations", DocumentedObservations.class,
+					() -> DocumentedObservations.of(LoadBalancerObservation.values()))
+			.run((context) -> {
+				MeterRegistry registry = new SimpleMeterRegistry();
+				registry.config().meterFilter(context.getBean(MeterFilter.class));
+				for (String service : new String[] { "a", "b", "c" }) {
+					Counter.builder("phanes.loadbalancer.retries")
+						.tag("service", service)
+						.register(registry)
+						.increment();
+				}
+				Counter.builder("other.requests").tag("service", "c").register(registry).increment();
+				Counter.builder("phanes.store.custom").tag("outcome", "SUCCESS").register(registry).increment();
+				assertThat(registry.find("phanes.loadbalancer.retries").counters()).hasSize(2);
+				assertThat(registry.find("other.requests").counters()).hasSize(1);
+				assertThat(registry.get("phanes.store.custom").counter().getId().getTag("outcome"))
+					.isEqualTo("success");
+				Timer.builder("phanes.store").register(registry);
+				LongTaskTimer.builder("phanes.store.active").register(registry);
+				assertThat(registry.get("phanes.store").timer().getId().getDescription()).isEqualTo("Store operations");
+				assertThat(registry.get("phanes.store.active").longTaskTimer().getId().getDescription())
+					.isEqualTo("Store operations in progress");
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

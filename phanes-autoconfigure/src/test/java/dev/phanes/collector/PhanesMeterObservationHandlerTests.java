@@ -15,8 +15,14 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
+import dev.phanes.discovery.DiscoveryObservation;
+import dev.phanes.loadbalancer.LoadBalancerObservation;
+import dev.phanes.observation.PhanesMeterObservationHandler;
+import dev.phanes.observation.PhanesObservationContext;
+import dev.phanes.observation.PhanesObservationDocumentation;
 import dev.phanes.store.MemoryStore;
 import dev.phanes.store.StoreRecord;
+import dev.phanes.store.StoreObservation;
 import dev.phanes.store.StoreOptions;
 import dev.phanes.store.VersionConflictException;
 import dev.phanes.store.WriteOptions;
@@ -30,6 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * handler grouped ahead of it, as Boot groups them, and the meters must be the same.
  */
 class PhanesMeterObservationHandlerTests {
+
+	private static final List<PhanesObservationDocumentation> OBSERVATIONS = List.of(StoreObservation.OPERATION,
+			DiscoveryObservation.CHANGE, LoadBalancerObservation.CHOICE);
 
 	@Test
 	void recordsStoreOperationsAsTheDefaultHandlerDoes() {
@@ -48,18 +57,19 @@ class PhanesMeterObservationHandlerTests {
 	@Test
 	void recordsErrorsEventsAndKeyValuesAddedAtStopAsTheDefaultHandlerDoes() {
 		assertSameMeters(true, List.of(), (observations) -> {
-			Observation failed = Observation.createNotStarted(PhanesObservations.STORE, TestContext::new, observations)
+			Observation failed = Observation
+				.createNotStarted(StoreObservation.OPERATION.getName(), TestContext::new, observations)
 				.lowCardinalityKeyValue("operation", "write")
 				.start();
 			failed.error(new IllegalStateException("disk full"));
 			failed.lowCardinalityKeyValue("outcome", "error");
 			failed.stop();
-			Observation.createNotStarted(PhanesObservations.STORE, TestContext::new, observations)
+			Observation.createNotStarted(StoreObservation.OPERATION.getName(), TestContext::new, observations)
 				.lowCardinalityKeyValue("operation", "read")
 				.observe(() -> {
 				});
 			Observation withEvent = Observation
-				.createNotStarted(PhanesObservations.DISCOVERY_CHANGE, TestContext::new, observations)
+				.createNotStarted(DiscoveryObservation.CHANGE.getName(), TestContext::new, observations)
 				.lowCardinalityKeyValue("change", "added")
 				.start();
 			withEvent.event(Observation.Event.of("late"));
@@ -80,7 +90,8 @@ class PhanesMeterObservationHandlerTests {
 		for (boolean phanes : new boolean[] { false, true }) {
 			SimpleMeterRegistry meters = meterRegistry(List.of());
 			ObservationRegistry observations = observationRegistry(meters, phanes, true);
-			Observation running = Observation.createNotStarted(PhanesObservations.STORE, TestContext::new, observations)
+			Observation running = Observation
+				.createNotStarted(StoreObservation.OPERATION.getName(), TestContext::new, observations)
 				.lowCardinalityKeyValue("operation", "write")
 				.start();
 			assertThat(meters.get("phanes.store.active").longTaskTimer().activeTasks()).isOne();
@@ -92,11 +103,11 @@ class PhanesMeterObservationHandlerTests {
 
 	@Test
 	void respectsMeterFiltersThatDenyAndCapTags() {
-		List<MeterFilter> filters = List.of(new PhanesMeterFilter(2),
+		List<MeterFilter> filters = List.of(new PhanesMeterFilter(2, OBSERVATIONS),
 				MeterFilter.deny((id) -> id.getName().equals("phanes.loadbalancer.choice.active")));
 		List<String> meters = assertSameMeters(true, filters, (observations) -> {
 			for (String service : List.of("s1", "s2", "s3", "s1", "s3", "s2")) {
-				Observation.createNotStarted(PhanesObservations.LOADBALANCER_CHOICE, TestContext::new, observations)
+				Observation.createNotStarted(LoadBalancerObservation.CHOICE.getName(), TestContext::new, observations)
 					.lowCardinalityKeyValue("service", service)
 					.observe(() -> {
 					});
@@ -127,7 +138,7 @@ class PhanesMeterObservationHandlerTests {
 		ObservationRegistry observations = ObservationRegistry.create();
 		observations.observationConfig().observationHandler(new PhanesMeterObservationHandler(meters, true, 1));
 		for (String operation : List.of("read", "write", "list", "write", "read")) {
-			Observation.createNotStarted(PhanesObservations.STORE, TestContext::new, observations)
+			Observation.createNotStarted(StoreObservation.OPERATION.getName(), TestContext::new, observations)
 				.lowCardinalityKeyValue("operation", operation)
 				.observe(() -> {
 				});
@@ -158,7 +169,7 @@ class PhanesMeterObservationHandlerTests {
 
 	private static SimpleMeterRegistry meterRegistry(List<MeterFilter> filters) {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		(filters.isEmpty() ? List.of(new PhanesMeterFilter(100)) : filters)
+		(filters.isEmpty() ? List.of(new PhanesMeterFilter(100, OBSERVATIONS)) : filters)
 			.forEach((filter) -> registry.config().meterFilter(filter));
 		return registry;
 	}

@@ -34,15 +34,17 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import dev.phanes.collector.PhanesMeterFilter;
-import dev.phanes.collector.PhanesMeterObservationHandler;
 import dev.phanes.collector.TraceCollector;
 import dev.phanes.event.Event;
 import dev.phanes.event.EventAutoConfiguration;
 import dev.phanes.event.EventBus;
 import dev.phanes.event.InProcessEventBus;
+import dev.phanes.event.EventObservation;
 import dev.phanes.event.MicrometerEventMetrics;
+import dev.phanes.observation.PhanesMeterObservationHandler;
 import dev.phanes.store.MemoryStore;
 import dev.phanes.store.StoreRecord;
+import dev.phanes.store.StoreObservation;
 import dev.phanes.store.StoreOptions;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -138,7 +140,9 @@ public class ObservationOverheadBenchmark {
 
 	private static ObservationRegistry metricsRegistry(MeterRegistry meters, boolean phanesHandler,
 			boolean longTaskTimer) {
-		meters.config().meterFilter(new PhanesMeterFilter(100));
+		meters.config()
+			.meterFilter(new PhanesMeterFilter(100,
+					List.of(StoreObservation.OPERATION, EventObservation.PUBLISH, EventObservation.DELIVER)));
 		DefaultMeterObservationHandler.IgnoredMeters[] ignored = longTaskTimer
 				? new DefaultMeterObservationHandler.IgnoredMeters[0]
 				: new DefaultMeterObservationHandler.IgnoredMeters[] {

@@ -1,4 +1,4 @@
-package dev.phanes.collector;
+package dev.phanes.observation;
 
 import java.util.ArrayList;
 import java.util.List;
