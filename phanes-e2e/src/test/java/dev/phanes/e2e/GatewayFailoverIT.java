@@ -117,7 +117,12 @@ class GatewayFailoverIT {
 	 */
 	private static final Duration ROUND_LENGTH = Duration.ofSeconds(8);
 
-	private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+	/**
+	 * Longest a load may run before what it has not sent counts as lost: a bound on the
+	 * test's time, not an expected time. 3,000 requests fit at 10 requests per second;
+	 * the slowest load seen here, through the gateway on two busy cores, ran at 127.
+	 */
+	private static final Duration RUN_LIMIT = Duration.ofMinutes(5);
 
 	private static final String GATEWAY = "5. Failover through a Spring Cloud Gateway";
 

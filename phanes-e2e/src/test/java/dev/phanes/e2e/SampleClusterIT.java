@@ -103,7 +103,12 @@ class SampleClusterIT {
 
 	private static final int STICKY_REQUESTS = 2_000;
 
-	private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+	/**
+	 * Longest a load may run before what it has not sent counts as lost: a bound on the
+	 * test's time, not an expected time. 10,000 requests fit at 34 requests per second;
+	 * the slowest load seen here, through the caller on two busy cores, ran at 153.
+	 */
+	private static final Duration RUN_LIMIT = Duration.ofMinutes(5);
 
 	private static final String DISCOVERY = "1. Discovery";
 
