@@ -1,13 +1,9 @@
 package dev.phanes.server;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.time.Duration;
 
+import dev.phanes.test.KeepAliveConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DecodingFailureOrderingTests {
 
-	private static final int READ_TIMEOUT_MILLIS = 15_000;
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
 
 	private static ConfigurableApplicationContext context;
 
@@ -61,11 +57,9 @@ class DecodingFailureOrderingTests {
 		String late = "/late/" + "x".repeat(3_000);
 		String tooLong = "/late/" + "y".repeat(10_000);
 		for (int i = 0; i < 200; i++) {
-			try (Socket socket = new Socket("127.0.0.1", port)) {
-				socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-				InputStream in = new BufferedInputStream(socket.getInputStream());
-				assertThat(get(socket, in, late)).as("late answer on connection %d", i).isEqualTo(400);
-				assertThat(get(socket, in, tooLong)).as("rejected request line on connection %d", i).isEqualTo(414);
+			try (KeepAliveConnection connection = new KeepAliveConnection(port, READ_TIMEOUT)) {
+				assertThat(connection.get(late)).as("late answer on connection %d", i).isEqualTo(400);
+				assertThat(connection.get(tooLong)).as("rejected request line on connection %d", i).isEqualTo(414);
 			}
 		}
 	}
@@ -79,34 +73,6 @@ class DecodingFailureOrderingTests {
 			.run((off) -> assertThat(off).doesNotHaveBean(NettyServerCustomizer.class));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PhanesServerAutoConfiguration.class))
 			.run((plain) -> assertThat(plain).doesNotHaveBean(NettyServerCustomizer.class));
-	}
-
-	private static int get(Socket socket, InputStream in, String path) throws IOException {
-		socket.getOutputStream()
-			.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-		socket.getOutputStream().flush();
-		int status = Integer.parseInt(line(in).split(" ")[1]);
-		int length = 0;
-		for (String header = line(in); !header.isEmpty(); header = line(in)) {
-			if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-				length = Integer.parseInt(header.substring(15).trim());
-			}
-		}
-		assertThat(in.readNBytes(length)).hasSize(length);
-		return status;
-	}
-
-	private static String line(InputStream in) throws IOException {
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		for (int b = in.read(); b != '\n'; b = in.read()) {
-			if (b < 0) {
-				throw new IOException("Connection closed by the server");
-			}
-			if (b != '\r') {
-				line.write(b);
-			}
-		}
-		return line.toString(StandardCharsets.US_ASCII);
 	}
 
 	@SpringBootConfiguration

@@ -18,6 +18,7 @@ import reactor.core.scheduler.Schedulers;
 import dev.phanes.sample.model.Note;
 import dev.phanes.sample.model.NoteRequest;
 import dev.phanes.store.StoreObservationContext;
+import dev.phanes.test.KeepAliveConnection;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;

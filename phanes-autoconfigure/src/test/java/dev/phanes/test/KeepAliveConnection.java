@@ -1,4 +1,4 @@
-package dev.phanes.sample;
+package dev.phanes.test;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,13 +14,19 @@ import java.util.Locale;
  * that stops answering on a reused connection shows as a read timeout, not as a new
  * connection a client pool would quietly open.
  */
-final class KeepAliveConnection implements AutoCloseable {
+public final class KeepAliveConnection implements AutoCloseable {
 
 	private final Socket socket;
 
 	private final InputStream in;
 
-	KeepAliveConnection(int port, Duration readTimeout) throws IOException {
+	/**
+	 * Open a connection to a port on 127.0.0.1.
+	 * @param port the port
+	 * @param readTimeout how long a response may take before it counts as a stall
+	 * @throws IOException if the connection cannot be opened
+	 */
+	public KeepAliveConnection(int port, Duration readTimeout) throws IOException {
 		this.socket = new Socket("127.0.0.1", port);
 		this.socket.setSoTimeout((int) readTimeout.toMillis());
 		this.in = new BufferedInputStream(this.socket.getInputStream());
@@ -32,7 +38,7 @@ final class KeepAliveConnection implements AutoCloseable {
 	 * @return the status code
 	 * @throws IOException if the connection fails or no answer comes in time
 	 */
-	int get(String path) throws IOException {
+	public int get(String path) throws IOException {
 		return send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n");
 	}
 
@@ -42,7 +48,7 @@ final class KeepAliveConnection implements AutoCloseable {
 	 * @return the status code
 	 * @throws IOException if the connection fails or no answer comes in time
 	 */
-	int send(String request) throws IOException {
+	public int send(String request) throws IOException {
 		this.socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
 		this.socket.getOutputStream().flush();
 		String statusLine = line();
