@@ -111,12 +111,13 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 		if (this.registry.isNoop()) {
 			return this.store.read(key);
 		}
-		Observation observation = start("read");
+		Context context = new Context(this.backend, "read", this.database, this.table);
+		Observation observation = start(context);
 		try (Observation.Scope scope = observation.openScope()) {
 			return this.store.read(key);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, ex);
+			throw failed(observation, context, ex);
 		}
 		finally {
 			observation.stop();
@@ -128,12 +129,13 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 		if (this.registry.isNoop()) {
 			return this.store.read(query);
 		}
-		Observation observation = start("read");
+		Context context = new Context(this.backend, "read", this.database, this.table);
+		Observation observation = start(context);
 		try (Observation.Scope scope = observation.openScope()) {
 			return this.store.read(query);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, ex);
+			throw failed(observation, context, ex);
 		}
 		finally {
 			observation.stop();
@@ -145,12 +147,13 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 		if (this.registry.isNoop()) {
 			return this.store.list(query);
 		}
-		Observation observation = start("list");
+		Context context = new Context(this.backend, "list", this.database, this.table);
+		Observation observation = start(context);
 		try (Observation.Scope scope = observation.openScope()) {
 			return this.store.list(query);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, ex);
+			throw failed(observation, context, ex);
 		}
 		finally {
 			observation.stop();
@@ -162,12 +165,13 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 		if (this.registry.isNoop()) {
 			return this.store.write(record, options);
 		}
-		Observation observation = start("write");
+		Context context = new Context(this.backend, "write", this.database, this.table);
+		Observation observation = start(context);
 		try (Observation.Scope scope = observation.openScope()) {
 			return this.store.write(record, options);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, ex);
+			throw failed(observation, context, ex);
 		}
 		finally {
 			observation.stop();
@@ -179,12 +183,13 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 		if (this.registry.isNoop()) {
 			return this.store.delete(key);
 		}
-		Observation observation = start("delete");
+		Context context = new Context(this.backend, "delete", this.database, this.table);
+		Observation observation = start(context);
 		try (Observation.Scope scope = observation.openScope()) {
 			return this.store.delete(key);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, ex);
+			throw failed(observation, context, ex);
 		}
 		finally {
 			observation.stop();
@@ -197,12 +202,13 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 			this.store.delete(key, expectedVersion);
 			return;
 		}
-		Observation observation = start("delete");
+		Context context = new Context(this.backend, "delete", this.database, this.table);
+		Observation observation = start(context);
 		try (Observation.Scope scope = observation.openScope()) {
 			this.store.delete(key, expectedVersion);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, ex);
+			throw failed(observation, context, ex);
 		}
 		finally {
 			observation.stop();
@@ -214,13 +220,11 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 		return "ObservedStore[" + this.store + "]";
 	}
 
-	private Observation start(String operation) {
-		Context context = new Context(this.backend, operation, this.database, this.table);
+	private Observation start(Context context) {
 		return Observation.createNotStarted(this.convention, DEFAULT_CONVENTION, context, this.registry).start();
 	}
 
-	private static RuntimeException failed(Observation observation, RuntimeException ex) {
-		StoreObservationContext context = (StoreObservationContext) observation.getContext();
+	private static RuntimeException failed(Observation observation, Context context, RuntimeException ex) {
 		if (ex instanceof VersionConflictException) {
 			// An expected outcome of optimistic concurrency, not an error of the store.
 			context.setOutcome(StoreObservationContext.Outcome.CONFLICT);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.phanes.store.file.FileStoreEngine;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -340,6 +341,23 @@ class StoreAutoConfigurationTests {
 	}
 
 	@Test
+	void passesTheStoresExceptionsThroughWhenItsObservationIsTurnedOff() {
+		this.contextRunner.withUserConfiguration(ObservationConfiguration.class)
+			.withBean("phanesStoreOff", ObservationPredicateCustomizer.class,
+					() -> (registry) -> registry.observationConfig()
+						.observationPredicate((name, context) -> !name.equals("phanes.store")))
+			.run((context) -> {
+				Store store = context.getBean(Store.class);
+				store.write(StoreRecord.of("k", "v"));
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(InvalidKeyException.class)
+					.isThrownBy(() -> store.read(""));
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(VersionConflictException.class)
+					.isThrownBy(() -> store.write(StoreRecord.of("k", "stale"), WriteOptions.ifVersion(7)));
+				assertThat(context.getBean(MeterRegistry.class).find("phanes.store").timers()).isEmpty();
+			});
+	}
+
+	@Test
 	void leavesAStoreThatCannotPurgeUnpurgedAndReportsItsBasicHealth() {
 		this.contextRunner.withUserConfiguration(UndescribedStoreConfiguration.class).run((context) -> {
 			assertThat(context.getBean(StoreExpiryPurger.class).isRunning()).isFalse();
@@ -485,11 +503,22 @@ class StoreAutoConfigurationTests {
 		}
 
 		@Bean
-		ObservationRegistry observationRegistry(MeterRegistry meterRegistry) {
+		ObservationRegistry observationRegistry(MeterRegistry meterRegistry,
+				ObjectProvider<ObservationPredicateCustomizer> customizers) {
 			ObservationRegistry registry = ObservationRegistry.create();
 			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meterRegistry));
+			customizers.forEach((customizer) -> customizer.customize(registry));
 			return registry;
 		}
+
+	}
+
+	/**
+	 * A change to the test's observation registry.
+	 */
+	interface ObservationPredicateCustomizer {
+
+		void customize(ObservationRegistry registry);
 
 	}
 
