@@ -14,11 +14,12 @@ import java.util.Optional;
  * the same backend.
  * <p>
  * Implementations are thread-safe. Invalid input is rejected with a
- * {@link StoreException} subclass before anything is changed.
+ * {@link StoreException} subclass before anything is changed. Phanes' implementation is
+ * {@link DefaultStore}, on a {@link StoreEngine}; a store may also offer
+ * {@link PurgeableStore} and {@link DescribedStore}.
  *
- * @see MemoryStore
- * @see dev.phanes.store.file.FileStore
- * @see dev.phanes.store.jpa.JpaStore
+ * @see DefaultStore
+ * @see ObservedStore
  */
 public interface Store {
 

@@ -9,8 +9,8 @@ import jakarta.persistence.EntityManagerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.phanes.observation.DocumentedObservations;
-import dev.phanes.store.file.FileStore;
-import dev.phanes.store.jpa.JpaStore;
+import dev.phanes.store.file.FileStoreEngine;
+import dev.phanes.store.jpa.JpaStoreEngine;
 import dev.phanes.store.jpa.JpaStoreSchema;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -33,9 +33,12 @@ import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.orm.jpa.JpaTransactionManager;
 
 /**
- * Auto-configuration of the Phanes {@link Store}: the backend chosen by
- * {@code phanes.store.type} (memory by default), a purger of expired records and a
- * {@link JsonStore} on the application's Jackson mapper.
+ * Auto-configuration of the Phanes {@link Store}: a {@link DefaultStore} on the
+ * {@link StoreEngine} chosen by {@code phanes.store.type} (memory by default), a purger
+ * of expired records, observation of every {@code Store} bean and a {@link JsonStore} on
+ * the application's Jackson mapper. An application's own {@code StoreEngine} bean
+ * replaces Phanes' engine under the same {@code DefaultStore}; its own {@code Store} bean
+ * replaces both, and is observed too.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
@@ -71,19 +74,31 @@ public final class StoreAutoConfiguration {
 		return (beanFactory) -> Binder.get(environment).bind("phanes.store", StoreProperties.class);
 	}
 
+	/**
+	 * Observes every {@link Store} bean, the application's own included.
+	 * @param observationRegistry the registry, if there is one
+	 * @param convention the application's convention, if it has one
+	 * @return the post-processor
+	 */
+	@Bean
+	static ObservedStorePostProcessor phanesObservedStorePostProcessor(
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<StoreObservationConvention> convention) {
+		return new ObservedStorePostProcessor(observationRegistry, convention);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	StoreExpiryPurger storeExpiryPurger(Store store) {
 		return new StoreExpiryPurger(store, this.properties.getPurgeInterval());
 	}
 
-	static StoreOptions options(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new StoreOptions(properties.getMaxValueSize().toBytes(), Clock.systemUTC(),
-				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-	}
-
-	static Store scoped(Store store, StoreProperties properties) {
-		return store.database(properties.getDatabase()).table(properties.getTable());
+	@Bean
+	@ConditionalOnMissingBean(Store.class)
+	Store phanesStore(StoreEngine engine) {
+		StoreOptions options = new StoreOptions(this.properties.getMaxValueSize().toBytes(), Clock.systemUTC());
+		return new DefaultStore(engine, options).database(this.properties.getDatabase())
+			.table(this.properties.getTable());
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -91,9 +106,9 @@ public final class StoreAutoConfiguration {
 	static class MemoryStoreConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(Store.class)
-		Store memoryStore(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
-			return scoped(new MemoryStore(options(properties, observationRegistry)), properties);
+		@ConditionalOnMissingBean({ StoreEngine.class, Store.class })
+		MemoryStoreEngine memoryStoreEngine() {
+			return new MemoryStoreEngine();
 		}
 
 	}
@@ -104,10 +119,9 @@ public final class StoreAutoConfiguration {
 	static class FileStoreConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(Store.class)
-		Store fileStore(StoreProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
-			return scoped(new FileStore(properties.getFile().getPath(), options(properties, observationRegistry)),
-					properties);
+		@ConditionalOnMissingBean({ StoreEngine.class, Store.class })
+		FileStoreEngine fileStoreEngine(StoreProperties properties) {
+			return new FileStoreEngine(properties.getFile().getPath());
 		}
 
 	}
@@ -118,8 +132,8 @@ public final class StoreAutoConfiguration {
 	static class MissingSqliteConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(Store.class)
-		Store fileStore() {
+		@ConditionalOnMissingBean({ StoreEngine.class, Store.class })
+		StoreEngine fileStoreEngine() {
 			throw new StoreBackendUnavailableException("file", "the SQLite JDBC driver",
 					"add the dependency org.xerial:sqlite-jdbc");
 		}
@@ -132,8 +146,8 @@ public final class StoreAutoConfiguration {
 	static class MissingJpaConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(Store.class)
-		Store jpaStore() {
+		@ConditionalOnMissingBean({ StoreEngine.class, Store.class })
+		StoreEngine jpaStoreEngine() {
 			throw new StoreBackendUnavailableException("jpa", "JPA and Spring Data JPA",
 					"add the dependencies org.springframework.boot:spring-boot-starter-data-jpa and "
 							+ "org.postgresql:postgresql, and set spring.datasource.url");
@@ -160,9 +174,9 @@ public final class StoreAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean(Store.class)
-		Store jpaStore(StoreProperties properties, ObjectProvider<EntityManagerFactory> entityManagerFactory,
-				ObjectProvider<DataSource> dataSource, ObjectProvider<ObservationRegistry> observationRegistry) {
+		@ConditionalOnMissingBean({ StoreEngine.class, Store.class })
+		JpaStoreEngine jpaStoreEngine(StoreProperties properties,
+				ObjectProvider<EntityManagerFactory> entityManagerFactory, ObjectProvider<DataSource> dataSource) {
 			EntityManagerFactory factory = entityManagerFactory.getIfAvailable();
 			if (factory == null) {
 				throw new StoreBackendUnavailableException("jpa", "an EntityManagerFactory, and none is configured",
@@ -173,14 +187,13 @@ public final class StoreAutoConfiguration {
 			if (jpa.getSchema() == StoreProperties.Jpa.Schema.VALIDATE) {
 				JpaStoreSchema.validate(dataSource.getObject());
 			}
-			JpaStore.Settings settings = new JpaStore.Settings(jpa.getIsolation().level(),
+			JpaStoreEngine.Settings settings = new JpaStoreEngine.Settings(jpa.getIsolation().level(),
 					jpa.getRetry().getMaxAttempts(), jpa.getRetry().getInitialBackoff(),
 					jpa.getRetry().getMaxBackoff());
 			// A transaction manager of its own: the application's may be another kind
 			// (Kafka, JDBC), and the store's transactions are JPA transactions on this
 			// unit.
-			return scoped(new JpaStore(factory, new JpaTransactionManager(factory), settings,
-					options(properties, observationRegistry)), properties);
+			return new JpaStoreEngine(factory, new JpaTransactionManager(factory), settings);
 		}
 
 	}

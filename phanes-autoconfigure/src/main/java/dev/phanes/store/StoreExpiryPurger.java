@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Removes expired records from a Phanes store at a fixed interval, on one daemon thread,
- * while the application runs.
+ * Removes expired records from a {@link PurgeableStore} at a fixed interval, on one
+ * daemon thread, while the application runs. A store that is not purgeable is left alone:
+ * the purger never starts.
  */
 public class StoreExpiryPurger implements SmartLifecycle {
 
@@ -27,8 +28,8 @@ public class StoreExpiryPurger implements SmartLifecycle {
 
 	/**
 	 * Create a purger.
-	 * @param store the store; only Phanes' own backends ({@link AbstractStore}) are
-	 * purged, any other store is left alone
+	 * @param store the store; only a {@link PurgeableStore} is purged, any other store is
+	 * left alone
 	 * @param interval the time between two purges
 	 */
 	public StoreExpiryPurger(Store store, Duration interval) {
@@ -41,7 +42,7 @@ public class StoreExpiryPurger implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		if (this.executor != null || !(this.store instanceof AbstractStore)) {
+		if (this.executor != null || !(this.store instanceof PurgeableStore)) {
 			return;
 		}
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -67,16 +68,19 @@ public class StoreExpiryPurger implements SmartLifecycle {
 	}
 
 	void purge() {
-		AbstractStore phanesStore = (AbstractStore) this.store;
+		if (!(this.store instanceof PurgeableStore purgeable)) {
+			return;
+		}
 		try {
-			int removed = phanesStore.purgeExpired();
+			int removed = purgeable.purgeExpired();
 			if (removed > 0 && logger.isDebugEnabled()) {
-				logger.debug("Removed " + removed + " expired records from the " + phanesStore.backend() + " store");
+				logger.debug("Removed " + removed + " expired records from the " + DescribedStore.backendOf(purgeable)
+						+ " store");
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not remove expired records from the " + phanesStore.backend() + " store; will retry in "
-					+ this.interval, ex);
+			logger.warn("Could not remove expired records from the " + DescribedStore.backendOf(purgeable)
+					+ " store; will retry in " + this.interval, ex);
 		}
 	}
 

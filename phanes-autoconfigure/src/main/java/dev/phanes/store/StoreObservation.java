@@ -33,7 +33,8 @@ public enum StoreObservation implements PhanesObservationDocumentation {
 	public enum LowCardinalityKeys implements KeyName {
 
 		/**
-		 * The engine: {@code memory}, {@code file}, {@code jpa}.
+		 * The backend: {@code memory}, {@code file}, {@code jpa}, or {@code custom} for a
+		 * store that does not name its own ({@link DescribedStore}).
 		 */
 		BACKEND {
 

@@ -20,7 +20,8 @@ public class StoreObservationContext extends PhanesObservationContext {
 
 	/**
 	 * Create a context.
-	 * @param backend the backend ({@code memory}, {@code file}, {@code jpa})
+	 * @param backend the backend ({@code memory}, {@code file}, {@code jpa},
+	 * {@code custom})
 	 * @param operation the operation ({@code read}, {@code list}, {@code write},
 	 * {@code delete})
 	 * @param database the database name

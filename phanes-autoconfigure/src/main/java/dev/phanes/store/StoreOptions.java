@@ -2,17 +2,14 @@ package dev.phanes.store;
 
 import java.time.Clock;
 
-import io.micrometer.observation.ObservationRegistry;
-
 /**
- * Settings every backend shares: the largest value accepted, the clock that decides
- * expiry and where observations go.
+ * Settings of a {@link DefaultStore}: the largest value accepted and the clock that
+ * decides expiry.
  *
  * @param maxValueBytes the largest value accepted, in bytes
  * @param clock the clock deciding expiry
- * @param observationRegistry where store operations are observed
  */
-public record StoreOptions(long maxValueBytes, Clock clock, ObservationRegistry observationRegistry) {
+public record StoreOptions(long maxValueBytes, Clock clock) {
 
 	/**
 	 * Default largest value: 1 MiB, CockroachDB's recommended maximum for one value.
@@ -23,7 +20,6 @@ public record StoreOptions(long maxValueBytes, Clock clock, ObservationRegistry 
 	 * Create options.
 	 * @param maxValueBytes the largest value accepted, in bytes
 	 * @param clock the clock deciding expiry
-	 * @param observationRegistry where store operations are observed
 	 */
 	public StoreOptions {
 		if (maxValueBytes <= 0) {
@@ -33,11 +29,11 @@ public record StoreOptions(long maxValueBytes, Clock clock, ObservationRegistry 
 	}
 
 	/**
-	 * Options with the defaults: 1 MiB values, the system clock, no observations.
+	 * Options with the defaults: 1 MiB values and the system clock.
 	 * @return the options
 	 */
 	public static StoreOptions defaults() {
-		return new StoreOptions(DEFAULT_MAX_VALUE_BYTES, Clock.systemUTC(), ObservationRegistry.NOOP);
+		return new StoreOptions(DEFAULT_MAX_VALUE_BYTES, Clock.systemUTC());
 	}
 
 	/**
@@ -46,7 +42,7 @@ public record StoreOptions(long maxValueBytes, Clock clock, ObservationRegistry 
 	 * @return the copy
 	 */
 	public StoreOptions withClock(Clock clock) {
-		return new StoreOptions(this.maxValueBytes, clock, this.observationRegistry);
+		return new StoreOptions(this.maxValueBytes, clock);
 	}
 
 }

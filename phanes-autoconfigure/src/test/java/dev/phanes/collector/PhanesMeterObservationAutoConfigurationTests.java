@@ -21,9 +21,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.phanes.observation.DocumentedObservations;
 import dev.phanes.observation.PhanesMeterObservationHandler;
 import dev.phanes.observation.PhanesObservationContext;
-import dev.phanes.store.MemoryStore;
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.MemoryStoreEngine;
+import dev.phanes.store.ObservedStore;
 import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreObservation;
+import dev.phanes.store.Store;
 import dev.phanes.store.StoreOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,8 +111,9 @@ class PhanesMeterObservationAutoConfigurationTests {
 
 	private static List<String> writeTwice(AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed();
-		MemoryStore store = new MemoryStore(
-				new StoreOptions(1024, Clock.systemUTC(), context.getBean(ObservationRegistry.class)));
+		Store store = ObservedStore.observe(
+				new DefaultStore(new MemoryStoreEngine(), new StoreOptions(1024, Clock.systemUTC())),
+				context.getBean(ObservationRegistry.class));
 		store.write(StoreRecord.of("a", "1"));
 		store.write(StoreRecord.of("a", "2"));
 		return MeterSnapshot.of(context.getBean(MeterRegistry.class), "phanes.");

@@ -20,9 +20,12 @@ import dev.phanes.loadbalancer.LoadBalancerObservation;
 import dev.phanes.observation.PhanesMeterObservationHandler;
 import dev.phanes.observation.PhanesObservationContext;
 import dev.phanes.observation.PhanesObservationDocumentation;
-import dev.phanes.store.MemoryStore;
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.MemoryStoreEngine;
+import dev.phanes.store.ObservedStore;
 import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreObservation;
+import dev.phanes.store.Store;
 import dev.phanes.store.StoreOptions;
 import dev.phanes.store.VersionConflictException;
 import dev.phanes.store.WriteOptions;
@@ -43,7 +46,8 @@ class PhanesMeterObservationHandlerTests {
 	@Test
 	void recordsStoreOperationsAsTheDefaultHandlerDoes() {
 		assertSameMeters(true, List.of(), (observations) -> {
-			MemoryStore store = new MemoryStore(new StoreOptions(1024, Clock.systemUTC(), observations));
+			Store store = ObservedStore.observe(
+					new DefaultStore(new MemoryStoreEngine(), new StoreOptions(1024, Clock.systemUTC())), observations);
 			store.write(StoreRecord.of("a", new byte[] { 1 }));
 			store.write(StoreRecord.of("a", new byte[] { 2 }));
 			store.read("a");
@@ -80,7 +84,9 @@ class PhanesMeterObservationHandlerTests {
 	@Test
 	void leavesOutTheLongTaskTimerWhenIgnored() {
 		List<String> meters = assertSameMeters(false, List.of(),
-				(observations) -> new MemoryStore(new StoreOptions(1024, Clock.systemUTC(), observations))
+				(observations) -> ObservedStore
+					.observe(new DefaultStore(new MemoryStoreEngine(), new StoreOptions(1024, Clock.systemUTC())),
+							observations)
 					.write(StoreRecord.of("a", new byte[0])));
 		assertThat(meters).isNotEmpty().noneMatch((line) -> line.startsWith("phanes.store.active"));
 	}
@@ -122,7 +128,8 @@ class PhanesMeterObservationHandlerTests {
 	void recordsOnANewMeterAfterTheKeptOneWasRemoved() {
 		SimpleMeterRegistry meters = meterRegistry(List.of());
 		ObservationRegistry observations = observationRegistry(meters, true, true);
-		MemoryStore store = new MemoryStore(new StoreOptions(1024, Clock.systemUTC(), observations));
+		Store store = ObservedStore.observe(
+				new DefaultStore(new MemoryStoreEngine(), new StoreOptions(1024, Clock.systemUTC())), observations);
 		store.write(StoreRecord.of("a", new byte[0]));
 		Timer removed = meters.get("phanes.store").timer();
 		meters.remove(removed);

@@ -1,15 +1,19 @@
 package dev.phanes.store;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.phanes.store.file.FileStore;
+import dev.phanes.store.file.FileStoreEngine;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -45,9 +49,12 @@ class StoreAutoConfigurationTests {
 	@Test
 	void usesMemoryStoreByDefault() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasSingleBean(Store.class).hasSingleBean(StoreExpiryPurger.class);
+			assertThat(context).hasSingleBean(Store.class)
+				.hasSingleBean(StoreExpiryPurger.class)
+				.hasSingleBean(MemoryStoreEngine.class);
 			Store store = context.getBean(Store.class);
-			assertThat(store).isInstanceOf(MemoryStore.class);
+			assertThat(store).isInstanceOf(DefaultStore.class);
+			assertThat(((DefaultStore) store).engine()).isSameAs(context.getBean(StoreEngine.class));
 			assertThat(store.database()).isEqualTo("phanes");
 			assertThat(store.table()).isEqualTo("default");
 			assertThat(context.getBean(StoreExpiryPurger.class).isRunning()).isTrue();
@@ -124,8 +131,9 @@ class StoreAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("phanes.store.type=file", "phanes.store.file.path=" + path)
 			.run((context) -> {
 				Store store = context.getBean(Store.class);
-				assertThat(store).isInstanceOf(FileStore.class);
-				assertThat(((FileStore) store).path()).isEqualTo(path.toAbsolutePath());
+				assertThat(context).hasSingleBean(FileStoreEngine.class);
+				assertThat(((DefaultStore) store).engine()).isSameAs(context.getBean(FileStoreEngine.class));
+				assertThat(context.getBean(FileStoreEngine.class).path()).isEqualTo(path.toAbsolutePath());
 				store.write(StoreRecord.of("k", "v"));
 			});
 		assertThat(path).exists();
@@ -229,7 +237,7 @@ class StoreAutoConfigurationTests {
 		Path path = this.directory.resolve("store.db");
 		this.contextRunner.withPropertyValues("phanes.store.type=file", "phanes.store.file.path=" + path)
 			.run((context) -> {
-				((FileStore) context.getBean(Store.class)).close();
+				context.getBean(FileStoreEngine.class).close();
 				assertThat(context.getBean(StoreHealthIndicator.class).health().getStatus().getCode())
 					.isEqualTo("DOWN");
 			});
@@ -272,11 +280,111 @@ class StoreAutoConfigurationTests {
 	}
 
 	@Test
+	void backsOffItsEngineWhenUserDefinesStore() {
+		this.contextRunner.withUserConfiguration(UserStoreConfiguration.class)
+			.withPropertyValues("phanes.store.type=file", "phanes.store.file.path=" + this.directory.resolve("x.db"))
+			.run((context) -> assertThat(context).doesNotHaveBean(StoreEngine.class));
+		assertThat(this.directory.resolve("x.db")).doesNotExist();
+	}
+
+	@Test
+	void putsTheDefaultStoreOnAUsersEngine() {
+		this.contextRunner.withUserConfiguration(UserEngineConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(StoreEngine.class).doesNotHaveBean(MemoryStoreEngine.class);
+			Store store = context.getBean(Store.class);
+			assertThat(((DefaultStore) store).engine()).isSameAs(context.getBean("userEngine"));
+			assertThat(((DescribedStore) store).backend()).isEqualTo("user-engine");
+			org.assertj.core.api.Assertions.assertThatExceptionOfType(InvalidKeyException.class)
+				.isThrownBy(() -> store.write(StoreRecord.of("", "validated by the default store")));
+		});
+	}
+
+	@Test
+	void observesAUsersOwnStoreBean() {
+		this.contextRunner.withUserConfiguration(UndescribedStoreConfiguration.class, ObservationConfiguration.class)
+			.run((context) -> {
+				Store store = context.getBean(Store.class);
+				assertThat(store).isInstanceOf(ObservedStore.class);
+				store.write(StoreRecord.of("k", "v"));
+				store.table("other").read("k");
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(
+						meters.get("phanes.store").tag("backend", "custom").tag("operation", "write").timer().count())
+					.isEqualTo(1);
+				assertThat(meters.get("phanes.store").tag("backend", "custom").tag("operation", "read").timer().count())
+					.isEqualTo(1);
+			});
+	}
+
+	@Test
+	void usesTheApplicationsStoreObservationConvention() {
+		this.contextRunner
+			.withUserConfiguration(ObservationConfiguration.class, UndescribedStoreConfiguration.class,
+					ConventionConfiguration.class)
+			.run((context) -> {
+				context.getBean(Store.class).write(StoreRecord.of("k", "v"));
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("user.store").tag("backend", "custom").timer().count()).isEqualTo(1);
+				assertThat(meters.find("phanes.store").timers()).isEmpty();
+			});
+	}
+
+	@Test
+	void observesAStoreObservedAlreadyOnlyOnce() {
+		this.contextRunner.withUserConfiguration(ObservationConfiguration.class, ObservedStoreConfiguration.class)
+			.run((context) -> {
+				Store store = context.getBean(Store.class);
+				assertThat(store).isSameAs(context.getBean(ObservedStoreConfiguration.class).observed);
+				store.write(StoreRecord.of("k", "v"));
+				assertThat(context.getBean(MeterRegistry.class).get("phanes.store").timer().count()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void passesTheStoresExceptionsThroughWhenItsObservationIsTurnedOff() {
+		this.contextRunner.withUserConfiguration(ObservationConfiguration.class)
+			.withBean("phanesStoreOff", ObservationPredicateCustomizer.class,
+					() -> (registry) -> registry.observationConfig()
+						.observationPredicate((name, context) -> !name.equals("phanes.store")))
+			.run((context) -> {
+				Store store = context.getBean(Store.class);
+				store.write(StoreRecord.of("k", "v"));
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(InvalidKeyException.class)
+					.isThrownBy(() -> store.read(""));
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(VersionConflictException.class)
+					.isThrownBy(() -> store.write(StoreRecord.of("k", "stale"), WriteOptions.ifVersion(7)));
+				assertThat(context.getBean(MeterRegistry.class).find("phanes.store").timers()).isEmpty();
+			});
+	}
+
+	@Test
+	void leavesAStoreThatCannotPurgeUnpurgedAndReportsItsBasicHealth() {
+		this.contextRunner.withUserConfiguration(UndescribedStoreConfiguration.class).run((context) -> {
+			assertThat(context.getBean(StoreExpiryPurger.class).isRunning()).isFalse();
+			assertThat(context.getBean(StoreHealthIndicator.class).health().getDetails())
+				.containsEntry("backend", DescribedStore.UNDESCRIBED)
+				.containsEntry("database", "phanes")
+				.containsEntry("table", "default");
+		});
+	}
+
+	@Test
+	void purgesAndDescribesThroughTheObservingDecorator() {
+		this.contextRunner.withUserConfiguration(ObservationConfiguration.class).run((context) -> {
+			Store store = context.getBean(Store.class);
+			assertThat(store).isInstanceOf(ObservedStore.class).isInstanceOf(PurgeableStore.class);
+			assertThat(context.getBean(StoreExpiryPurger.class).isRunning()).isTrue();
+			assertThat(context.getBean(StoreHealthIndicator.class).health().getDetails()).containsEntry("backend",
+					"memory");
+		});
+	}
+
+	@Test
 	void propertyDefaultsAgreeWithTheStoreDefaults() {
 		StoreProperties properties = new StoreProperties();
 		assertThat(properties.getMaxValueSize().toBytes()).isEqualTo(StoreOptions.defaults().maxValueBytes());
-		assertThat(properties.getDatabase()).isEqualTo(AbstractStore.Scope.DEFAULT.database());
-		assertThat(properties.getTable()).isEqualTo(AbstractStore.Scope.DEFAULT.table());
+		assertThat(properties.getDatabase()).isEqualTo(StoreEngine.Scope.DEFAULT.database());
+		assertThat(properties.getTable()).isEqualTo(StoreEngine.Scope.DEFAULT.table());
 	}
 
 	record Point(int x, int y) {
@@ -287,7 +395,101 @@ class StoreAutoConfigurationTests {
 
 		@Bean
 		Store userStore() {
-			return new MemoryStore().table("mine");
+			return new DefaultStore(new MemoryStoreEngine()).table("mine");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UndescribedStoreConfiguration {
+
+		@Bean
+		Store userStore() {
+			return new UserStore(new DefaultStore(new MemoryStoreEngine()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEngineConfiguration {
+
+		@Bean
+		StoreEngine userEngine() {
+			return new UserEngine();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ConventionConfiguration {
+
+		@Bean
+		StoreObservationConvention userStoreObservationConvention() {
+			return new DefaultStoreObservationConvention() {
+
+				@Override
+				public String getName() {
+					return "user.store";
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ObservedStoreConfiguration {
+
+		Store observed;
+
+		@Bean
+		Store userStore(ObservationRegistry registry) {
+			this.observed = ObservedStore.observe(new DefaultStore(new MemoryStoreEngine()), registry);
+			return this.observed;
+		}
+
+	}
+
+	/**
+	 * An engine of the application's own: the memory engine under another name.
+	 */
+	static class UserEngine implements StoreEngine {
+
+		private final MemoryStoreEngine memory = new MemoryStoreEngine();
+
+		@Override
+		public String backend() {
+			return "user-engine";
+		}
+
+		@Override
+		public @Nullable StoreRecord read(Scope scope, String key, Clock clock) {
+			return this.memory.read(scope, key, clock);
+		}
+
+		@Override
+		public List<StoreRecord> read(Scope scope, Query query, Clock clock) {
+			return this.memory.read(scope, query, clock);
+		}
+
+		@Override
+		public List<String> list(Scope scope, Query query, Clock clock) {
+			return this.memory.list(scope, query, clock);
+		}
+
+		@Override
+		public StoreRecord write(Scope scope, Write write, Clock clock) {
+			return this.memory.write(scope, write, clock);
+		}
+
+		@Override
+		public boolean delete(Scope scope, String key, @Nullable Long expectedVersion, Clock clock) {
+			return this.memory.delete(scope, key, expectedVersion, clock);
+		}
+
+		@Override
+		public int purgeExpired(Clock clock) {
+			return this.memory.purgeExpired(clock);
 		}
 
 	}
@@ -301,11 +503,22 @@ class StoreAutoConfigurationTests {
 		}
 
 		@Bean
-		ObservationRegistry observationRegistry(MeterRegistry meterRegistry) {
+		ObservationRegistry observationRegistry(MeterRegistry meterRegistry,
+				ObjectProvider<ObservationPredicateCustomizer> customizers) {
 			ObservationRegistry registry = ObservationRegistry.create();
 			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meterRegistry));
+			customizers.forEach((customizer) -> customizer.customize(registry));
 			return registry;
 		}
+
+	}
+
+	/**
+	 * A change to the test's observation registry.
+	 */
+	interface ObservationPredicateCustomizer {
+
+		void customize(ObservationRegistry registry);
 
 	}
 

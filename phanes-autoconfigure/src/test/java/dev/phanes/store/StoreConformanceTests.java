@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.phanes.test.MutableClock;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The behaviour every {@link Store} backend must have. A backend's test class extends it
- * and says how to build the store.
+ * The behaviour every {@link Store} must have: each {@link StoreEngine} under a
+ * {@link DefaultStore}, and a store under its {@link ObservedStore}. A subclass says how
+ * to build the store, which must be a {@link PurgeableStore}.
  */
 public abstract class StoreConformanceTests {
 
@@ -50,7 +50,7 @@ public abstract class StoreConformanceTests {
 
 	@BeforeEach
 	void createStoreInFreshDatabase() {
-		this.store = createStore(new StoreOptions(MAX_VALUE_BYTES, this.clock, ObservationRegistry.NOOP))
+		this.store = createStore(new StoreOptions(MAX_VALUE_BYTES, this.clock))
 			.database("conformance" + databases.incrementAndGet());
 	}
 
@@ -214,9 +214,9 @@ public abstract class StoreConformanceTests {
 		this.store.write(StoreRecord.of("b", "2"), Duration.ofSeconds(100));
 		this.store.write(StoreRecord.of("c", "3"));
 		this.clock.advance(Duration.ofSeconds(2));
-		assertThat(((AbstractStore) this.store).purgeExpired()).isGreaterThanOrEqualTo(1);
+		assertThat(((PurgeableStore) this.store).purgeExpired()).isGreaterThanOrEqualTo(1);
 		assertThat(this.store.list(Query.all())).containsExactly("b", "c");
-		assertThat(((AbstractStore) this.store).purgeExpired()).isZero();
+		assertThat(((PurgeableStore) this.store).purgeExpired()).isZero();
 	}
 
 	@Test

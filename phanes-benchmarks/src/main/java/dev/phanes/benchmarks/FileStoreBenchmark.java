@@ -9,15 +9,15 @@ import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import dev.phanes.store.AbstractStore;
-import dev.phanes.store.file.FileStore;
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.file.FileStoreEngine;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Throughput of {@link FileStore} beside hand-written JDBC on the same engine, SQLite
- * through sqlite-jdbc.
+ * Throughput of a {@link DefaultStore} on a {@link FileStoreEngine} beside hand-written
+ * JDBC on the same engine, SQLite through sqlite-jdbc.
  * <p>
  * Each side has its own file in a temporary directory, deleted at tear-down, with the
  * same pragmas ({@code journal_mode=WAL}, {@code synchronous=FULL}: every commit is
@@ -28,9 +28,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code LIMIT} {@value Workload#LIST_LIMIT}; reads and lists filter expired rows as the
  * store does. Writes overwrite preloaded keys, so the tables do not grow.
  */
-public class FileStoreBenchmark extends SqlStoreBenchmark<FileStore, SqliteRecordDao> {
+public class FileStoreBenchmark extends SqlStoreBenchmark<SqliteRecordDao> {
 
 	private @Nullable Path directory;
+
+	private @Nullable FileStoreEngine engine;
 
 	/**
 	 * Create both files and preload them with every key.
@@ -41,14 +43,14 @@ public class FileStoreBenchmark extends SqlStoreBenchmark<FileStore, SqliteRecor
 	public void setUp() throws IOException, SQLException {
 		this.directory = Files.createTempDirectory("phanes-benchmarks-");
 		Path storeFile = this.directory.resolve("phanes.db");
-		FileStore store = new FileStore(storeFile);
+		this.engine = new FileStoreEngine(storeFile);
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + storeFile)) {
-			workload().insertInto(connection, AbstractStore.DEFAULT_DATABASE);
+			workload().insertInto(connection, DefaultStore.DEFAULT_DATABASE);
 		}
 		SqliteRecordDao baseline = new SqliteRecordDao(this.directory.resolve("baseline.db"),
-				AbstractStore.DEFAULT_DATABASE);
-		workload().insertInto(baseline.connection(), AbstractStore.DEFAULT_DATABASE);
-		measure(store, baseline);
+				DefaultStore.DEFAULT_DATABASE);
+		workload().insertInto(baseline.connection(), DefaultStore.DEFAULT_DATABASE);
+		measure(new DefaultStore(this.engine), baseline);
 	}
 
 	/**
@@ -59,7 +61,7 @@ public class FileStoreBenchmark extends SqlStoreBenchmark<FileStore, SqliteRecor
 	@TearDown
 	public void tearDown() throws IOException, SQLException {
 		try {
-			store().close();
+			requireSetUp(this.engine).close();
 			baseline().close();
 		}
 		finally {

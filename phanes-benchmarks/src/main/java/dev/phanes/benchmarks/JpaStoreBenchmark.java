@@ -6,9 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.phanes.store.AbstractStore;
-import dev.phanes.store.StoreOptions;
-import dev.phanes.store.jpa.JpaStore;
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.jpa.JpaStoreEngine;
 import dev.phanes.store.jpa.JpaStoreSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.persistence.EntityManagerFactory;
@@ -22,8 +21,8 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
 import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 
 /**
- * Throughput of {@link JpaStore} beside hand-written JDBC on the same PostgreSQL server
- * and table.
+ * Throughput of a {@link DefaultStore} on a {@link JpaStoreEngine} beside hand-written
+ * JDBC on the same PostgreSQL server and table.
  * <p>
  * Each fork starts an embedded PostgreSQL (zonky), creates {@code phanes_store} with
  * {@link JpaStoreSchema#SCRIPT} and preloads {@value Workload#KEYS} rows of
@@ -37,7 +36,7 @@ import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
  * {@value Workload#LIST_LIMIT}. Writes overwrite preloaded keys, so the table does not
  * grow.
  */
-public class JpaStoreBenchmark extends SqlStoreBenchmark<JpaStore, PostgresRecordDao> {
+public class JpaStoreBenchmark extends SqlStoreBenchmark<PostgresRecordDao> {
 
 	private static final String BASELINE_DATABASE = "baseline";
 
@@ -60,7 +59,7 @@ public class JpaStoreBenchmark extends SqlStoreBenchmark<JpaStore, PostgresRecor
 		this.dataSource.setMaximumPoolSize(4);
 		JpaStoreSchema.initializer(this.dataSource).initializeDatabase();
 		try (Connection connection = this.dataSource.getConnection()) {
-			workload().insertInto(connection, AbstractStore.DEFAULT_DATABASE);
+			workload().insertInto(connection, DefaultStore.DEFAULT_DATABASE);
 			workload().insertInto(connection, BASELINE_DATABASE);
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("VACUUM ANALYZE phanes_store");
@@ -73,8 +72,9 @@ public class JpaStoreBenchmark extends SqlStoreBenchmark<JpaStore, PostgresRecor
 		this.entityManagerFactory.setPersistenceUnitPostProcessors(JpaStoreSchema::addEntity);
 		this.entityManagerFactory.afterPropertiesSet();
 		EntityManagerFactory factory = this.entityManagerFactory.getObject();
-		measure(new JpaStore(factory, new JpaTransactionManager(factory), JpaStore.Settings.DEFAULTS,
-				StoreOptions.defaults()), new PostgresRecordDao(this.dataSource, BASELINE_DATABASE));
+		measure(new DefaultStore(
+				new JpaStoreEngine(factory, new JpaTransactionManager(factory), JpaStoreEngine.Settings.DEFAULTS)),
+				new PostgresRecordDao(this.dataSource, BASELINE_DATABASE));
 	}
 
 	/**

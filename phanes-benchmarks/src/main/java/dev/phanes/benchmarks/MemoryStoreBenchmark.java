@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-import dev.phanes.store.MemoryStore;
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.MemoryStoreEngine;
 import dev.phanes.store.Query;
 import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
@@ -13,7 +14,8 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * Throughput of {@link MemoryStore} beside the bare JDK maps it is built on.
+ * Throughput of a {@link DefaultStore} on a {@link MemoryStoreEngine} beside the bare JDK
+ * maps the engine is built on.
  * <p>
  * Both sides hold the same {@value Workload#KEYS} keys of {@value Workload#VALUE_BYTES}
  * bytes. The baseline of {@code write} and {@code read} is a
@@ -27,7 +29,7 @@ import org.openjdk.jmh.annotations.Setup;
  */
 public class MemoryStoreBenchmark extends StoreBenchmark {
 
-	private final MemoryStore store = new MemoryStore();
+	private final Store store = new DefaultStore(new MemoryStoreEngine());
 
 	private final ConcurrentHashMap<String, byte[]> map = new ConcurrentHashMap<>();
 

@@ -1,6 +1,5 @@
 package dev.phanes.benchmarks;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +41,10 @@ import dev.phanes.event.InProcessEventBus;
 import dev.phanes.event.EventObservation;
 import dev.phanes.event.MicrometerEventMetrics;
 import dev.phanes.observation.PhanesMeterObservationHandler;
-import dev.phanes.store.MemoryStore;
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.MemoryStoreEngine;
+import dev.phanes.store.ObservedStore;
+import dev.phanes.store.Store;
 import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreObservation;
 import dev.phanes.store.StoreOptions;
@@ -51,7 +53,8 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What observing a store write costs: the same {@link MemoryStore} write with
+ * What observing a store write costs: the same write to a {@link DefaultStore} on a
+ * {@link MemoryStoreEngine}, through an {@link ObservedStore} with
  * {@link ObservationRegistry#NOOP} (the baseline), with metrics only (a Prometheus
  * registry behind the {@link PhanesMeterObservationHandler} grouped ahead of Micrometer's
  * default meter handler, and the {@link PhanesMeterFilter}, as the starter sets it up;
@@ -77,15 +80,15 @@ public class ObservationOverheadBenchmark {
 
 	private final Workload workload = new Workload();
 
-	private MemoryStore noop;
+	private Store noop;
 
-	private MemoryStore metrics;
+	private Store metrics;
 
-	private MemoryStore defaultHandlerMetrics;
+	private Store defaultHandlerMetrics;
 
-	private MemoryStore metricsWithoutLongTaskTimer;
+	private Store metricsWithoutLongTaskTimer;
 
-	private MemoryStore tracing;
+	private Store tracing;
 
 	private final Published payload = new Published("order 42 shipped");
 
@@ -159,9 +162,9 @@ public class ObservationOverheadBenchmark {
 		return registry;
 	}
 
-	private MemoryStore store(ObservationRegistry registry) {
-		MemoryStore store = new MemoryStore(
-				new StoreOptions(StoreOptions.DEFAULT_MAX_VALUE_BYTES, Clock.systemUTC(), registry));
+	private Store store(ObservationRegistry registry) {
+		Store store = ObservedStore.observe(new DefaultStore(new MemoryStoreEngine(), StoreOptions.defaults()),
+				registry);
 		for (int i = 0; i < Workload.KEYS; i++) {
 			store.write(this.workload.record(i));
 		}

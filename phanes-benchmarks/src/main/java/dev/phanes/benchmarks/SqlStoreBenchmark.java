@@ -16,12 +16,11 @@ import org.openjdk.jmh.annotations.Benchmark;
  * hands them over with {@link #measure}; JMH runs its tear-down only after a setup that
  * completed, so the tear-down may use {@link #store()} and {@link #baseline()}.
  *
- * @param <S> the type of the store
  * @param <D> the type of the baseline
  */
-public abstract class SqlStoreBenchmark<S extends Store, D extends RecordDao> extends StoreBenchmark {
+public abstract class SqlStoreBenchmark<D extends RecordDao> extends StoreBenchmark {
 
-	private @Nullable S store;
+	private @Nullable Store store;
 
 	private @Nullable D baseline;
 
@@ -62,13 +61,13 @@ public abstract class SqlStoreBenchmark<S extends Store, D extends RecordDao> ex
 	 * @param store the store
 	 * @param baseline the baseline
 	 */
-	final void measure(S store, D baseline) {
+	final void measure(Store store, D baseline) {
 		this.store = store;
 		this.baseline = baseline;
 	}
 
 	@Override
-	final S store() {
+	final Store store() {
 		return requireSetUp(this.store);
 	}
 

@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
  * The baseline of {@code FileStoreBenchmark}: the data access object one would write by
  * hand for the {@code phanes_store} table on SQLite.
  * <p>
- * It opens its file with the pragmas of {@code FileStore} ({@code journal_mode=WAL},
- * {@code synchronous=FULL}), creates the same table and index, and keeps one connection
- * in auto-commit mode with its three statements prepared once and reused. A write is one
- * upsert that bumps the version; a read and a list apply the same scope, expiry and
- * prefix filters as {@code FileStore}. Not thread-safe.
+ * It opens its file with the pragmas of {@code FileStoreEngine}
+ * ({@code journal_mode=WAL}, {@code synchronous=FULL}), creates the same table and index,
+ * and keeps one connection in auto-commit mode with its three statements prepared once
+ * and reused. A write is one upsert that bumps the version; a read and a list apply the
+ * same scope, expiry and prefix filters as {@code FileStoreEngine}. Not thread-safe.
  */
 final class SqliteRecordDao implements RecordDao, AutoCloseable {
 

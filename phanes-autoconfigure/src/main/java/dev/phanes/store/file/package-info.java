@@ -1,5 +1,5 @@
 /**
- * The file backend of the store: one SQLite file with fsync'd commits.
+ * The file engine of the store: one SQLite file with fsync'd commits.
  */
 @NullMarked
 package dev.phanes.store.file;

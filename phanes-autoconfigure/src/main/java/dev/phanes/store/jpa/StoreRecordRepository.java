@@ -10,8 +10,8 @@ import org.springframework.data.repository.Repository;
 import org.springframework.data.repository.query.Param;
 
 /**
- * Spring Data repository of {@link StoreRecordEntity}, created by {@link JpaStore} itself
- * so no repository scanning of the application is needed.
+ * Spring Data repository of {@link StoreRecordEntity}, created by {@link JpaStoreEngine}
+ * itself so no repository scanning of the application is needed.
  * <p>
  * Reads are JPQL projections. Writes and deletes are single native statements that decide
  * the version in the database ({@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING}),

@@ -1,5 +1,5 @@
 /**
- * The JPA backend of the store, for CockroachDB and PostgreSQL.
+ * The JPA engine of the store, for CockroachDB and PostgreSQL.
  */
 @NullMarked
 package dev.phanes.store.jpa;

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.phanes.store.DefaultStore;
 import dev.phanes.store.Query;
+import dev.phanes.store.Store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,14 +59,15 @@ class FileStoreDurabilityIT {
 			assertThat(child.exitValue()).isEqualTo(137);
 		}
 		assertThat(integrityCheck(file)).isEqualTo("ok");
-		try (FileStore reopened = new FileStore(file)) {
+		try (FileStoreEngine engine = new FileStoreEngine(file)) {
+			Store reopened = new DefaultStore(engine);
 			List<String> keys = reopened.list(Query.prefix("record-"));
 			assertThat(keys.size()).isGreaterThanOrEqualTo((int) lastAck + 1);
 			for (long n = 0; n <= lastAck; n++) {
 				assertThat(reopened.read("record-" + n)).as("acknowledged record %d", n)
 					.hasValueSatisfying((record) -> assertThat(record.valueAsString()).startsWith("value-"));
 			}
-			assertThat(reopened.durabilitySettings()).containsEntry("journal_mode", "wal")
+			assertThat(engine.durabilitySettings()).containsEntry("journal_mode", "wal")
 				.containsEntry("synchronous", "2");
 		}
 		assertThat(new File(file.toString())).exists();

@@ -2,6 +2,8 @@ package dev.phanes.store.file;
 
 import java.nio.file.Path;
 
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.Store;
 import dev.phanes.store.StoreRecord;
 
 /**
@@ -18,7 +20,7 @@ public final class FileStoreWriter {
 	 * @param args the path of the store file
 	 */
 	public static void main(String[] args) {
-		FileStore store = new FileStore(Path.of(args[0]));
+		Store store = new DefaultStore(new FileStoreEngine(Path.of(args[0])));
 		for (long n = 0;; n++) {
 			store.write(StoreRecord.of("record-" + n, "value-" + n));
 			System.out.println("ack " + n);

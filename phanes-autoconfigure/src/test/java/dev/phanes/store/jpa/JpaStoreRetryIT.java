@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.phanes.store.StoreRecord;
+import dev.phanes.store.DefaultStore;
 import dev.phanes.store.Store;
-import dev.phanes.store.StoreOptions;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.test.EmbeddedPostgresExtension;
 import dev.phanes.test.jpa.JpaTestApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,7 +41,7 @@ class JpaStoreRetryIT {
 
 	static ConfigurableApplicationContext context;
 
-	private JpaStore store;
+	private JpaStoreEngine engine;
 
 	private Store table;
 
@@ -59,9 +59,8 @@ class JpaStoreRetryIT {
 
 	@BeforeEach
 	void createStore() {
-		this.store = JpaTestApplication.jpaStore(context, StoreOptions.defaults(),
-				TransactionDefinition.ISOLATION_SERIALIZABLE);
-		this.table = this.store.table("retry" + System.nanoTime());
+		this.engine = JpaTestApplication.jpaStoreEngine(context, TransactionDefinition.ISOLATION_SERIALIZABLE);
+		this.table = new DefaultStore(this.engine).table("retry" + System.nanoTime());
 		this.jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 	}
 
@@ -75,7 +74,7 @@ class JpaStoreRetryIT {
 			updateAndCommit(competitor, "k");
 		}
 		StoreRecord stored = write.get(30, TimeUnit.SECONDS);
-		assertThat(this.store.retries()).isEqualTo(1);
+		assertThat(this.engine.retries()).isEqualTo(1);
 		assertThat(stored.version()).isEqualTo(3);
 		assertThat(this.table.read("k").orElseThrow().valueAsString()).isEqualTo("from store");
 	}
@@ -95,7 +94,7 @@ class JpaStoreRetryIT {
 		assertThatThrownBy(() -> write.get(30, TimeUnit.SECONDS)).rootCause()
 			.hasMessageContaining("could not serialize access")
 			.satisfies((ex) -> assertThat(((SQLException) ex).getSQLState()).isEqualTo("40001"));
-		assertThat(this.store.retries()).isZero();
+		assertThat(this.engine.retries()).isZero();
 		assertThat(this.table.read("k").orElseThrow().valueAsString()).isEqualTo("from jdbc");
 	}
 

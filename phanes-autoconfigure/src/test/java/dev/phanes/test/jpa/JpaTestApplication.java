@@ -6,8 +6,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
-import dev.phanes.store.StoreOptions;
-import dev.phanes.store.jpa.JpaStore;
+import dev.phanes.store.jpa.JpaStoreEngine;
 import dev.phanes.test.EmbeddedPostgresExtension;
 import jakarta.persistence.EntityManagerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -37,18 +36,17 @@ public class JpaTestApplication {
 	}
 
 	/**
-	 * Create a JPA store on the context's persistence unit with test settings: a clock
-	 * and an isolation level of the test's choosing, and room for 20 attempts.
+	 * Create a JPA engine on the context's persistence unit with test settings: an
+	 * isolation level of the test's choosing, and room for 20 attempts.
 	 * @param context the running context
-	 * @param options the store options
 	 * @param isolation the isolation level
-	 * @return the store
+	 * @return the engine
 	 */
-	public static JpaStore jpaStore(ConfigurableApplicationContext context, StoreOptions options, int isolation) {
-		JpaStore.Settings settings = new JpaStore.Settings(isolation, 20, JpaStore.Settings.DEFAULTS.initialBackoff(),
-				JpaStore.Settings.DEFAULTS.maxBackoff());
-		return new JpaStore(context.getBean(EntityManagerFactory.class),
-				context.getBean(PlatformTransactionManager.class), settings, options);
+	public static JpaStoreEngine jpaStoreEngine(ConfigurableApplicationContext context, int isolation) {
+		JpaStoreEngine.Settings settings = new JpaStoreEngine.Settings(isolation, 20,
+				JpaStoreEngine.Settings.DEFAULTS.initialBackoff(), JpaStoreEngine.Settings.DEFAULTS.maxBackoff());
+		return new JpaStoreEngine(context.getBean(EntityManagerFactory.class),
+				context.getBean(PlatformTransactionManager.class), settings);
 	}
 
 }

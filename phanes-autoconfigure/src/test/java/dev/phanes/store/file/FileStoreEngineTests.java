@@ -3,8 +3,9 @@ package dev.phanes.store.file;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.phanes.store.StoreRecord;
+import dev.phanes.store.DefaultStore;
 import dev.phanes.store.Store;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.StoreAccessException;
 import dev.phanes.store.StoreConformanceTests;
 import dev.phanes.store.StoreOptions;
@@ -16,20 +17,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The conformance suite on {@link FileStore}, plus what only a file can do: survive a
- * reopen, and refuse a path it cannot use.
+ * The conformance suite on {@link FileStoreEngine}, plus what only a file can do: survive
+ * a reopen, and refuse a path it cannot use.
  */
-class FileStoreTests extends StoreConformanceTests {
+class FileStoreEngineTests extends StoreConformanceTests {
 
 	@TempDir
 	Path directory;
 
-	private FileStore fileStore;
+	private FileStoreEngine engine;
 
 	@Override
 	protected Store createStore(StoreOptions options) {
-		this.fileStore = new FileStore(this.directory.resolve("nested/dir/store.db"), options);
-		return this.fileStore;
+		this.engine = new FileStoreEngine(this.directory.resolve("nested/dir/store.db"));
+		return new DefaultStore(this.engine, options);
 	}
 
 	@Override
@@ -39,27 +40,29 @@ class FileStoreTests extends StoreConformanceTests {
 
 	@AfterEach
 	void closeStore() {
-		this.fileStore.close();
+		this.engine.close();
 	}
 
 	@Test
 	void commitsAreDurableByConfiguration() {
-		assertThat(this.fileStore.durabilitySettings()).containsEntry("journal_mode", "wal")
+		assertThat(this.engine.durabilitySettings()).containsEntry("journal_mode", "wal")
 			.containsEntry("synchronous", "2");
 	}
 
 	@Test
 	void recordsSurviveAReopen() {
 		this.store.write(StoreRecord.of("kept", "yes"));
-		this.fileStore.close();
-		this.fileStore = new FileStore(this.directory.resolve("nested/dir/store.db"));
-		assertThat(this.fileStore.database(this.store.database()).read("kept").orElseThrow().valueAsString())
-			.isEqualTo("yes");
+		this.engine.close();
+		this.engine = new FileStoreEngine(this.directory.resolve("nested/dir/store.db"));
+		assertThat(new DefaultStore(this.engine).database(this.store.database())
+			.read("kept")
+			.orElseThrow()
+			.valueAsString()).isEqualTo("yes");
 	}
 
 	@Test
 	void closedStoreFailsClearly() {
-		this.fileStore.close();
+		this.engine.close();
 		assertThatExceptionOfType(StoreAccessException.class).isThrownBy(() -> this.store.read("k"))
 			.withMessageContaining("is closed");
 	}
@@ -69,14 +72,14 @@ class FileStoreTests extends StoreConformanceTests {
 		Path notADirectory = this.directory.resolve("file");
 		java.nio.file.Files.writeString(notADirectory, "x");
 		assertThatExceptionOfType(StoreAccessException.class)
-			.isThrownBy(() -> new FileStore(notADirectory.resolve("store.db")))
+			.isThrownBy(() -> new FileStoreEngine(notADirectory.resolve("store.db")))
 			.withMessageContaining("phanes.store.file.path");
 	}
 
 	@Test
 	void globEscapingKeepsWildcardsLiteral() {
-		assertThat(FileStore.glob("a*b?c[d]")).isEqualTo("a[*]b[?]c[[]d]");
-		assertThat(List.of(FileStore.glob("plain"))).containsExactly("plain");
+		assertThat(FileStoreEngine.glob("a*b?c[d]")).isEqualTo("a[*]b[?]c[[]d]");
+		assertThat(List.of(FileStoreEngine.glob("plain"))).containsExactly("plain");
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.phanes.store;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,49 +13,23 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default store: records in memory, lost when the application stops.
+ * The default engine: records in memory, lost when the application stops.
  * <p>
  * Each table is a {@link ConcurrentHashMap} for point reads and writes, with a concurrent
  * sorted index of its keys for listing. Writes to one key are atomic (the map's per-key
- * lock also guards the index), so concurrent writers never lose an update. Expired
- * records are invisible at once and removed by {@link #purgeExpired()}. The value array
- * is copied on write, not on read. Thread-safe.
+ * lock also guards the index), so concurrent writers never lose an update. A table is
+ * created by its first write: reading a table nobody wrote to creates nothing. Expired
+ * records are invisible at once and removed by {@link #purgeExpired(Clock)}. The value
+ * array is copied on write, not on read. Thread-safe.
  */
-public class MemoryStore extends AbstractStore {
+public final class MemoryStoreEngine implements StoreEngine {
 
 	/**
 	 * Orders keys by the UTF-8 encoding of their text, byte by byte: code point order.
 	 */
-	public static final Comparator<String> KEY_ORDER = MemoryStore::compareCodePoints;
+	public static final Comparator<String> KEY_ORDER = MemoryStoreEngine::compareCodePoints;
 
-	private final Map<Scope, Table> tables;
-
-	/**
-	 * This view's table once it exists: a view of a table nobody wrote to creates
-	 * nothing, so views of arbitrary names do not grow the store. Tables are created and
-	 * never replaced in {@link #tables}, so caching one here is safe.
-	 */
-	private @Nullable Table table;
-
-	/**
-	 * Create an empty store with the default settings.
-	 */
-	public MemoryStore() {
-		this(StoreOptions.defaults());
-	}
-
-	/**
-	 * Create an empty store.
-	 * @param options the settings
-	 */
-	public MemoryStore(StoreOptions options) {
-		this(Scope.DEFAULT, options, new ConcurrentHashMap<>());
-	}
-
-	private MemoryStore(Scope scope, StoreOptions options, Map<Scope, Table> tables) {
-		super(scope, options);
-		this.tables = tables;
-	}
+	private final Map<Scope, Table> tables = new ConcurrentHashMap<>();
 
 	@Override
 	public String backend() {
@@ -62,57 +37,58 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	@Override
-	protected AbstractStore withScope(Scope scope) {
-		return new MemoryStore(scope, options(), this.tables);
-	}
-
-	@Override
-	protected @Nullable StoreRecord doRead(String key) {
-		Table table = existingTable();
+	public @Nullable StoreRecord read(Scope scope, String key, Clock clock) {
+		Table table = this.tables.get(scope);
 		Entry entry = (table != null) ? table.entries.get(key) : null;
-		return (entry != null && entry.isLive(this)) ? entry.record : null;
+		return (entry != null && entry.isLive(clock)) ? entry.record : null;
 	}
 
 	@Override
-	protected List<StoreRecord> doRead(Query query, long now) {
+	public List<StoreRecord> read(Scope scope, Query query, Clock clock) {
 		List<StoreRecord> records = new ArrayList<>();
-		scan(query, now, (key, entry) -> records.add(entry.record));
+		scan(scope, query, clock.millis(), (key, entry) -> records.add(entry.record));
 		return records;
 	}
 
 	@Override
-	protected List<String> doList(Query query, long now) {
+	public List<String> list(Scope scope, Query query, Clock clock) {
 		List<String> keys = new ArrayList<>();
-		scan(query, now, (key, entry) -> keys.add(key));
+		scan(scope, query, clock.millis(), (key, entry) -> keys.add(key));
 		return keys;
 	}
 
 	@Override
-	protected StoreRecord doWrite(Write write) {
+	public StoreRecord write(Scope scope, Write write, Clock clock) {
 		byte[] value = write.value().clone();
-		Table table = createdTable();
+		Table table = this.tables.get(scope);
+		if (table == null) {
+			table = this.tables.computeIfAbsent(scope, (created) -> new Table());
+		}
+		NavigableSet<String> index = table.index;
 		Entry stored = table.entries.compute(write.key(), (key, current) -> {
-			long live = (current != null && current.isLive(this)) ? current.record.version() : 0;
-			long version = nextVersion(key, live, write.expectedVersion());
+			long live = (current != null && current.isLive(clock)) ? current.record.version() : 0;
+			long version = write.nextVersion(live);
 			if (current == null) {
-				table.index.add(key);
+				index.add(key);
 			}
-			return new Entry(record(key, value, write.metadata(), write.expiresAt(), version), write.expiresAt());
+			return new Entry(StoreEngine.record(key, value, write.metadata(), write.expiresAt(), version),
+					write.expiresAt());
 		});
 		return stored.record;
 	}
 
 	@Override
-	protected boolean doDelete(String key, @Nullable Long expectedVersion, long now) {
-		boolean[] deleted = new boolean[1];
-		Table table = existingTable();
+	public boolean delete(Scope scope, String key, @Nullable Long expectedVersion, Clock clock) {
+		Table table = this.tables.get(scope);
 		if (table == null) {
-			checkVersion(key, 0, expectedVersion);
+			StoreEngine.checkVersion(key, 0, expectedVersion);
 			return false;
 		}
+		long now = clock.millis();
+		boolean[] deleted = new boolean[1];
 		table.entries.compute(key, (k, current) -> {
 			long live = (current != null && current.isLive(now)) ? current.record.version() : 0;
-			checkVersion(k, live, expectedVersion);
+			StoreEngine.checkVersion(k, live, expectedVersion);
 			if (current != null) {
 				table.index.remove(k);
 			}
@@ -123,8 +99,8 @@ public class MemoryStore extends AbstractStore {
 	}
 
 	@Override
-	public int purgeExpired() {
-		long now = now();
+	public int purgeExpired(Clock clock) {
+		long now = clock.millis();
 		int removed = 0;
 		for (Table each : this.tables.values()) {
 			for (Map.Entry<String, Entry> entry : each.entries.entrySet()) {
@@ -136,8 +112,16 @@ public class MemoryStore extends AbstractStore {
 		return removed;
 	}
 
-	private void scan(Query query, long now, BiConsumer<String, Entry> action) {
-		Table table = existingTable();
+	/**
+	 * How many tables hold or held records, across every database.
+	 * @return the count
+	 */
+	public int tableCount() {
+		return this.tables.size();
+	}
+
+	private void scan(Scope scope, Query query, long now, BiConsumer<String, Entry> action) {
+		Table table = this.tables.get(scope);
 		if (table == null) {
 			return;
 		}
@@ -162,32 +146,6 @@ public class MemoryStore extends AbstractStore {
 				break;
 			}
 		}
-	}
-
-	/**
-	 * How many tables hold or held records, across every database.
-	 * @return the count
-	 */
-	public int tableCount() {
-		return this.tables.size();
-	}
-
-	private @Nullable Table existingTable() {
-		Table table = this.table;
-		if (table == null) {
-			table = this.tables.get(scope());
-			this.table = table;
-		}
-		return table;
-	}
-
-	private Table createdTable() {
-		Table table = existingTable();
-		if (table == null) {
-			table = this.tables.computeIfAbsent(scope(), (scope) -> new Table());
-			this.table = table;
-		}
-		return table;
 	}
 
 	private static int compareCodePoints(String a, String b) {
@@ -254,8 +212,8 @@ public class MemoryStore extends AbstractStore {
 			return this.expiresAt > now;
 		}
 
-		boolean isLive(AbstractStore store) {
-			return this.expiresAt == Long.MAX_VALUE || this.expiresAt > store.now();
+		boolean isLive(Clock clock) {
+			return this.expiresAt == Long.MAX_VALUE || this.expiresAt > clock.millis();
 		}
 
 	}

@@ -10,37 +10,37 @@ import org.springframework.dao.CannotAcquireLockException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the JPA store decides without a database: which failures it retries, how it
+ * What the JPA engine decides without a database: which failures it retries, how it
  * escapes patterns, and that its defaults agree with the properties'.
  */
-class JpaStoreTests {
+class JpaStoreEngineTests {
 
 	@Test
 	void retriesSerializationFailuresDeadlocksAndRacingInserts() {
-		assertThat(JpaStore.isRetryable(wrapped("40001"))).isTrue();
-		assertThat(JpaStore.isRetryable(wrapped("40P01"))).isTrue();
-		assertThat(JpaStore.isRetryable(wrapped("23505"))).isTrue();
+		assertThat(JpaTransactions.isRetryable(wrapped("40001"))).isTrue();
+		assertThat(JpaTransactions.isRetryable(wrapped("40P01"))).isTrue();
+		assertThat(JpaTransactions.isRetryable(wrapped("23505"))).isTrue();
 	}
 
 	@Test
 	void doesNotRetryOtherFailures() {
-		assertThat(JpaStore.isRetryable(wrapped("42P01"))).isFalse();
-		assertThat(JpaStore.isRetryable(wrapped(null))).isFalse();
-		assertThat(JpaStore.isRetryable(new IllegalStateException("no SQL here"))).isFalse();
+		assertThat(JpaTransactions.isRetryable(wrapped("42P01"))).isFalse();
+		assertThat(JpaTransactions.isRetryable(wrapped(null))).isFalse();
+		assertThat(JpaTransactions.isRetryable(new IllegalStateException("no SQL here"))).isFalse();
 	}
 
 	@Test
 	void likePatternsEscapeWildcardsAndTheEscapeCharacter() {
-		assertThat(JpaStore.escapeLike("50%_off!")).isEqualTo("50!%!_off!!");
-		assertThat(JpaStore.escapeLike("plain/key")).isEqualTo("plain/key");
+		assertThat(JpaStoreEngine.escapeLike("50%_off!")).isEqualTo("50!%!_off!!");
+		assertThat(JpaStoreEngine.escapeLike("plain/key")).isEqualTo("plain/key");
 	}
 
 	@Test
 	void settingsDefaultsAgreeWithPropertyDefaults() {
 		StoreProperties.Jpa jpa = new StoreProperties().getJpa();
-		JpaStore.Settings fromProperties = new JpaStore.Settings(jpa.getIsolation().level(),
+		JpaStoreEngine.Settings fromProperties = new JpaStoreEngine.Settings(jpa.getIsolation().level(),
 				jpa.getRetry().getMaxAttempts(), jpa.getRetry().getInitialBackoff(), jpa.getRetry().getMaxBackoff());
-		assertThat(fromProperties).isEqualTo(JpaStore.Settings.DEFAULTS);
+		assertThat(fromProperties).isEqualTo(JpaStoreEngine.Settings.DEFAULTS);
 	}
 
 	private static RuntimeException wrapped(String sqlState) {

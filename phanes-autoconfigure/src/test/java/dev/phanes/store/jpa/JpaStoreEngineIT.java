@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.phanes.store.DefaultStore;
+import dev.phanes.store.DescribedStore;
 import dev.phanes.store.Query;
 import dev.phanes.store.StoreRecord;
 import dev.phanes.store.Store;
 import dev.phanes.store.StoreConformanceTests;
+import dev.phanes.store.StoreEngine;
 import dev.phanes.store.StoreOptions;
 import dev.phanes.test.EmbeddedPostgresExtension;
 import dev.phanes.test.jpa.JpaTestApplication;
@@ -22,12 +25,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conformance suite on {@link JpaStore} against a real PostgreSQL, at the database's
- * default isolation (READ COMMITTED) and at SERIALIZABLE, through the application context
- * Boot's auto-configuration builds.
+ * The conformance suite on {@link JpaStoreEngine} against a real PostgreSQL, at the
+ * database's default isolation (READ COMMITTED) and at SERIALIZABLE, through the
+ * application context Boot's auto-configuration builds.
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
-class JpaStoreIT {
+class JpaStoreEngineIT {
 
 	static ConfigurableApplicationContext context;
 
@@ -41,14 +44,16 @@ class JpaStoreIT {
 		context.close();
 	}
 
-	static JpaStore jpaStore(StoreOptions options, int isolation) {
-		return JpaTestApplication.jpaStore(context, options, isolation);
+	static Store jpaStore(StoreOptions options, int isolation) {
+		return new DefaultStore(JpaTestApplication.jpaStoreEngine(context, isolation), options);
 	}
 
 	@Test
 	void autoConfiguredStoreWritesRowsOfPhanesStore() {
 		Store store = context.getBean(Store.class);
-		assertThat(store).isInstanceOf(JpaStore.class);
+		assertThat(context.getBean(StoreEngine.class)).isInstanceOf(JpaStoreEngine.class);
+		assertThat(store).isInstanceOfSatisfying(DescribedStore.class,
+				(described) -> assertThat(described.backend()).isEqualTo("jpa"));
 		store.table("autoconfigured").write(StoreRecord.of("row", "in postgres"));
 		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
 		String value = jdbc.queryForObject(
