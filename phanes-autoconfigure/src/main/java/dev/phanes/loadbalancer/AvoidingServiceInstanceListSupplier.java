@@ -65,12 +65,4 @@ public class AvoidingServiceInstanceListSupplier extends DelegatingServiceInstan
 		return healthy.isEmpty() ? instances : healthy;
 	}
 
-	/**
-	 * The instances this supplier leaves out.
-	 * @return the avoided instances
-	 */
-	public AvoidedInstances getAvoided() {
-		return this.avoided;
-	}
-
 }
