@@ -66,14 +66,6 @@ public class PhanesMeterFilter implements MeterFilter {
 		this.externalTags = List.copyOf(externalTags);
 	}
 
-	/**
-	 * The tag keys whose distinct values are capped.
-	 * @return the keys
-	 */
-	public List<String> getExternalTags() {
-		return this.externalTags;
-	}
-
 	private @Nullable PhanesObservationDocumentation forMeter(String meterName) {
 		PhanesObservationDocumentation observation = this.observations.get(meterName);
 		if (observation == null && meterName.endsWith(ACTIVE)) {

@@ -3,6 +3,8 @@ package dev.phanes.config;
 import io.etcd.jetcd.Client;
 import io.micrometer.observation.ObservationRegistry;
 
+import dev.phanes.config.etcd.EtcdConfigClient;
+import dev.phanes.config.etcd.EtcdConfigWatcher;
 import dev.phanes.observation.DocumentedObservations;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -2,6 +2,8 @@ package dev.phanes.config;
 
 import io.etcd.jetcd.Client;
 
+import dev.phanes.config.etcd.EtcdConfigClient;
+import dev.phanes.config.etcd.EtcdConfigHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -206,7 +206,7 @@ public class ConfigReloader implements ApplicationListener<ConfigChangedEvent>, 
 		try {
 			candidate = candidate(environment);
 		}
-		catch (InvalidEtcdValueException ex) {
+		catch (InvalidConfigValueException ex) {
 			return reject(source, List.of(ex.getMessage()));
 		}
 		Map<String, Object> candidateProperties = properties(candidate);

@@ -1,7 +1,8 @@
 /**
- * The config block: an {@code etcd:} source for Spring Boot's ConfigData imports, watches
- * on etcd prefixes and imported files, and reloads that validate a change before they
- * rebind {@code @ConfigurationProperties} beans through Spring Cloud Context.
+ * The config block: reloads that validate a change before they rebind
+ * {@code @ConfigurationProperties} beans through Spring Cloud Context, triggered by a
+ * {@link dev.phanes.config.ConfigChangedEvent} from any watcher (imported files here,
+ * etcd prefixes in {@code dev.phanes.config.etcd}), and live handles of properties.
  */
 @NullMarked
 package dev.phanes.config;

@@ -3,8 +3,10 @@ package dev.phanes.loadbalancer;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * What the balancer reports besides Spring Cloud's {@code loadbalancer.requests.*}
- * meters: retries on another instance and instances set aside after a failure.
+ * What Phanes' load balancing reports besides Spring Cloud's
+ * {@code loadbalancer.requests.*} meters: retries on another instance (counted by the
+ * {@link RandomHashedLoadBalancer}) and instances set aside after a failure (counted by
+ * the {@link AvoidingLoadBalancerLifecycle}).
  */
 public interface LoadBalancerMetrics {
 

@@ -23,8 +23,10 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 /**
  * Makes the {@link RandomHashedLoadBalancer} the default balancer of every Spring Cloud
  * LoadBalancer client (a client's own {@code @LoadBalancerClient(configuration = ...)}
- * balancer still wins), and clears the cached instance lists when discovery reports a
- * change.
+ * balancer still wins), sets failed instances aside for every client through an
+ * {@link AvoidingServiceInstanceListSupplier} (see
+ * {@link RandomHashedLoadBalancerConfiguration}), and clears the cached instance lists
+ * when discovery reports a change.
  */
 @AutoConfiguration
 @ConditionalOnClass(ReactorServiceInstanceLoadBalancer.class)

@@ -1,8 +1,6 @@
 package dev.phanes.loadbalancer;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 import io.micrometer.observation.Observation;
@@ -13,13 +11,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.EmptyResponse;
-import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.cloud.client.loadbalancer.ResponseData;
 import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
 import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
@@ -30,18 +25,15 @@ import org.springframework.util.function.SingletonSupplier;
 /**
  * go-micro's selector for Spring Cloud LoadBalancer: a request with a hash key goes to
  * the instance {@link RendezvousHash rendezvous hashing} gives that key; one without goes
- * to an instance chosen uniformly at random. Instances that failed recently are avoided
- * while others remain.
+ * to an instance chosen uniformly at random.
  * <p>
  * Only the choice is made here: the instance list comes from the client's
  * {@link ServiceInstanceListSupplier} chain (discovery, caching, health checks, zone
- * preference, retry awareness), which stays as configured. As a
- * {@link LoadBalancerLifecycle} it learns of failed requests (an exception, or a response
- * status configured as a failure) and avoids their instance. Thread-safe and lock-free:
- * the random source is called without a shared lock.
+ * preference, retry awareness, and the {@link AvoidingServiceInstanceListSupplier} that
+ * leaves out instances that failed recently), which stays as configured. Thread-safe and
+ * lock-free: the random source is called without a shared lock.
  */
-public class RandomHashedLoadBalancer
-		implements ReactorServiceInstanceLoadBalancer, LoadBalancerLifecycle<Object, Object, ServiceInstance> {
+public class RandomHashedLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
 	private final SingletonSupplier<ServiceInstanceListSupplier> supplier;
 
@@ -51,11 +43,7 @@ public class RandomHashedLoadBalancer
 
 	private final HashKeyResolver keyResolver;
 
-	private final AvoidedInstances avoided;
-
 	private final RandomGenerator random;
-
-	private final Set<Integer> failureStatuses;
 
 	private final LoadBalancerMetrics metrics;
 
@@ -64,64 +52,28 @@ public class RandomHashedLoadBalancer
 	private final LoadBalancerObservationConvention convention = new DefaultLoadBalancerObservationConvention();
 
 	/**
-	 * Create a balancer.
+	 * Create a balancer that counts retries and observes each choice
+	 * ({@code phanes.loadbalancer.choice}).
 	 * @param suppliers the client's instance list supplier
 	 * @param serviceId the service balanced
 	 * @param keyResolver finds the hash key of a request
-	 * @param avoided the instances to avoid
 	 * @param random the random source of keyless choices; it must be safe to call from
 	 * several threads
-	 * @param failureStatuses the HTTP statuses that count as a failure of the instance
+	 * @param metrics where retries are counted ({@link LoadBalancerMetrics#NONE} for
+	 * nowhere)
+	 * @param observations where choices are observed ({@link ObservationRegistry#NOOP}
+	 * for nowhere)
 	 */
 	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
-			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random,
-			Set<Integer> failureStatuses) {
-		this(suppliers, serviceId, keyResolver, avoided, random, failureStatuses, LoadBalancerMetrics.NONE);
-	}
-
-	/**
-	 * Create a balancer that reports retries and avoided instances.
-	 * @param suppliers the client's instance list supplier
-	 * @param serviceId the service balanced
-	 * @param keyResolver finds the hash key of a request
-	 * @param avoided the instances to avoid
-	 * @param random the random source of keyless choices; it must be safe to call from
-	 * several threads
-	 * @param failureStatuses the HTTP statuses that count as a failure of the instance
-	 * @param metrics where retries and avoided instances are reported
-	 */
-	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
-			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random, Set<Integer> failureStatuses,
-			LoadBalancerMetrics metrics) {
-		this(suppliers, serviceId, keyResolver, avoided, random, failureStatuses, metrics, ObservationRegistry.NOOP);
-	}
-
-	/**
-	 * Create a balancer that reports retries and avoided instances and observes each
-	 * choice ({@code phanes.loadbalancer.choice}).
-	 * @param suppliers the client's instance list supplier
-	 * @param serviceId the service balanced
-	 * @param keyResolver finds the hash key of a request
-	 * @param avoided the instances to avoid
-	 * @param random the random source of keyless choices; it must be safe to call from
-	 * several threads
-	 * @param failureStatuses the HTTP statuses that count as a failure of the instance
-	 * @param metrics where retries and avoided instances are reported
-	 * @param observations where choices are observed
-	 */
-	public RandomHashedLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, String serviceId,
-			HashKeyResolver keyResolver, AvoidedInstances avoided, RandomGenerator random, Set<Integer> failureStatuses,
-			LoadBalancerMetrics metrics, ObservationRegistry observations) {
-		this.observations = observations;
+			HashKeyResolver keyResolver, RandomGenerator random, LoadBalancerMetrics metrics,
+			ObservationRegistry observations) {
 		this.supplier = SingletonSupplier
 			.of(() -> suppliers.getIfAvailable(() -> new NoopServiceInstanceListSupplier()));
 		this.serviceId = serviceId;
 		this.keyResolver = keyResolver;
-		this.avoided = avoided;
 		this.random = random;
-		this.failureStatuses = Set.copyOf(failureStatuses);
 		this.metrics = metrics;
-		metrics.watch(serviceId, avoided);
+		this.observations = observations;
 	}
 
 	@Override
@@ -129,9 +81,9 @@ public class RandomHashedLoadBalancer
 	public Mono<Response<ServiceInstance>> choose(Request request) {
 		ServiceInstanceListSupplier supplier = this.supplier.obtain();
 		String key = this.keyResolver.resolve(request);
-		// Counted here, not in onStartRequest: Spring Cloud records the chosen instance
-		// as
-		// the "previous" one before onStartRequest, so there every request looks retried.
+		// Counted here, not in a lifecycle's onStartRequest: Spring Cloud records the
+		// chosen instance as the "previous" one before it, so there every request looks
+		// retried.
 		boolean retry = request.getContext() instanceof RetryableRequestContext context
 				&& context.getPreviousServiceInstance() != null;
 		if (retry) {
@@ -177,10 +129,9 @@ public class RandomHashedLoadBalancer
 		if (instances.isEmpty()) {
 			return new EmptyResponse();
 		}
-		List<ServiceInstance> candidates = this.avoided.isEmpty() ? instances : withoutAvoided(instances);
-		int index = (key != null) ? RendezvousHash.choose(RendezvousHash.keyHash(key), hashes(candidates))
-				: this.random.nextInt(candidates.size());
-		return new DefaultResponse(candidates.get(index));
+		int index = (key != null) ? RendezvousHash.choose(RendezvousHash.keyHash(key), hashes(instances))
+				: this.random.nextInt(instances.size());
+		return new DefaultResponse(instances.get(index));
 	}
 
 	/**
@@ -204,60 +155,8 @@ public class RandomHashedLoadBalancer
 		return this.serviceId;
 	}
 
-	/**
-	 * The instances avoided after failures.
-	 * @return the avoided instances
-	 */
-	public AvoidedInstances getAvoided() {
-		return this.avoided;
-	}
-
-	private List<ServiceInstance> withoutAvoided(List<ServiceInstance> instances) {
-		List<ServiceInstance> healthy = new ArrayList<>(instances.size());
-		for (ServiceInstance instance : instances) {
-			if (!this.avoided.isAvoided(instance)) {
-				healthy.add(instance);
-			}
-		}
-		// With every instance avoided, trying one beats failing without a try.
-		return healthy.isEmpty() ? instances : healthy;
-	}
-
 	private record HashedInstances(List<ServiceInstance> instances, long[] hashes) {
 
-	}
-
-	@Override
-	public boolean supports(Class requestContextClass, Class responseClass, Class serverTypeClass) {
-		return ServiceInstance.class.isAssignableFrom(serverTypeClass);
-	}
-
-	@Override
-	public void onStart(Request<Object> request) {
-		// Nothing to do before the choice.
-	}
-
-	@Override
-	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
-		// Retries are counted when the instance is chosen.
-	}
-
-	@Override
-	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completionContext) {
-		Response<ServiceInstance> response = completionContext.getLoadBalancerResponse();
-		if (response == null || !response.hasServer()) {
-			return;
-		}
-		if (this.avoided.isEnabled() && (completionContext.status() == CompletionContext.Status.FAILED
-				|| isFailureStatus(completionContext))) {
-			this.avoided.avoid(response.getServer());
-			this.metrics.avoided(this.serviceId, response.getServer());
-		}
-	}
-
-	private boolean isFailureStatus(CompletionContext<Object, ServiceInstance, Object> completionContext) {
-		return completionContext.getClientResponse() instanceof ResponseData data && data.getHttpStatus() != null
-				&& this.failureStatuses.contains(data.getHttpStatus().value());
 	}
 
 }

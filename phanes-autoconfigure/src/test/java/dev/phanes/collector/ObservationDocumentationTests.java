@@ -3,10 +3,14 @@ package dev.phanes.collector;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.common.docs.KeyName;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 import org.junit.jupiter.api.Test;
@@ -78,10 +82,26 @@ class ObservationDocumentationTests {
 
 	@Test
 	void tagsWhoseValuesComeFromOutsideAreCapped() {
-		PhanesMeterFilter filter = new PhanesMeterFilter(10,
-				List.of(StoreObservation.OPERATION, DiscoveryObservation.CHANGE, LoadBalancerObservation.CHOICE,
-						ConfigObservation.RELOAD, EventObservation.PUBLISH, EventObservation.DELIVER));
-		assertThat(filter.getExternalTags()).containsExactlyInAnyOrder("service", "source", "topic");
+		List<PhanesObservationDocumentation> observations = List.of(StoreObservation.OPERATION,
+				DiscoveryObservation.CHANGE, LoadBalancerObservation.CHOICE, ConfigObservation.RELOAD,
+				EventObservation.PUBLISH, EventObservation.DELIVER);
+		Set<String> capped = new TreeSet<>();
+		for (PhanesObservationDocumentation observation : observations) {
+			for (String key : names(observation.getLowCardinalityKeyNames())) {
+				// A filter of its own for each key: the cap is per tag key, across
+				// meters.
+				PhanesMeterFilter filter = new PhanesMeterFilter(1, observations);
+				assertThat(filter.accept(meter(observation, key, "first"))).isEqualTo(MeterFilterReply.NEUTRAL);
+				if (filter.accept(meter(observation, key, "second")) == MeterFilterReply.DENY) {
+					capped.add(key);
+				}
+			}
+		}
+		assertThat(capped).containsExactlyInAnyOrder("service", "source", "topic");
+	}
+
+	private static Meter.Id meter(PhanesObservationDocumentation observation, String key, String value) {
+		return new Meter.Id(observation.getName(), Tags.of(key, value), null, null, Meter.Type.TIMER);
 	}
 
 	@SuppressWarnings("unchecked")

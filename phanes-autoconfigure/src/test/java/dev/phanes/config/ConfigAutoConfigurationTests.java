@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.phanes.config.etcd.EtcdConfigHealthIndicator;
+import dev.phanes.config.etcd.EtcdConfigWatcher;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
@@ -17,7 +19,8 @@ import org.springframework.cloud.context.properties.ConfigurationPropertiesBeans
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ConfigAutoConfiguration} and {@link ConfigHealthAutoConfiguration}.
+ * Tests for {@link ConfigAutoConfiguration} and {@link ConfigHealthAutoConfiguration}
+ * (with an etcd import: {@code EtcdConfigAutoConfigurationTests}).
  */
 class ConfigAutoConfigurationTests {
 
@@ -48,21 +51,14 @@ class ConfigAutoConfigurationTests {
 	}
 
 	@Test
-	void watchesEtcdAndReportsItsHealthWhenAnImportCreatedTheClient() {
-		this.contextRunner.withBean(EtcdConfigClient.class, () -> EtcdConfigClient.create(etcd()))
-			.run((context) -> assertThat(context).hasSingleBean(EtcdConfigWatcher.class)
-				.hasSingleBean(EtcdConfigHealthIndicator.class));
-	}
-
-	@Test
-	void backsOffWhenDisabled() {
-		this.contextRunner.withPropertyValues("phanes.config.enabled=false")
-			.withBean(EtcdConfigClient.class, () -> EtcdConfigClient.create(etcd()))
-			.run((context) -> assertThat(context).doesNotHaveBean(ConfigReloader.class)
-				.doesNotHaveBean(LiveProperties.class)
+	void reloadsWithoutJetcd() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("io.etcd.jetcd"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ConfigReloader.class)
+				.hasSingleBean(ConfigFileWatcher.class)
+				.hasSingleBean(ConfigReloadHealthIndicator.class)
 				.doesNotHaveBean(EtcdConfigWatcher.class)
-				.doesNotHaveBean(EtcdConfigHealthIndicator.class)
-				.doesNotHaveBean(ConfigReloadHealthIndicator.class));
+				.doesNotHaveBean(EtcdConfigHealthIndicator.class));
 	}
 
 	@Test
@@ -77,14 +73,6 @@ class ConfigAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("management.health.phanes-config.enabled=false")
 			.run((context) -> assertThat(context).hasSingleBean(ConfigReloader.class)
 				.doesNotHaveBean(ConfigReloadHealthIndicator.class));
-	}
-
-	@Test
-	void healthIndicatorCanBeTurnedOff() {
-		this.contextRunner.withPropertyValues("management.health.phanes-etcd-config.enabled=false")
-			.withBean(EtcdConfigClient.class, () -> EtcdConfigClient.create(etcd()))
-			.run((context) -> assertThat(context).hasSingleBean(EtcdConfigWatcher.class)
-				.doesNotHaveBean(EtcdConfigHealthIndicator.class));
 	}
 
 	@Test
@@ -128,12 +116,6 @@ class ConfigAutoConfigurationTests {
 				assertThat(properties.getReload().getCoalesce()).isEqualTo(Duration.ofMillis(5));
 				assertThat(new ConfigProperties().getReload().getCoalesce()).isEqualTo(Duration.ofMillis(20));
 			});
-	}
-
-	private static ConfigProperties.Etcd etcd() {
-		ConfigProperties.Etcd etcd = new ConfigProperties.Etcd();
-		etcd.setEndpoints(List.of("http://127.0.0.1:1"));
-		return etcd;
 	}
 
 	// An application with @EnableConfigurationProperties, which Spring Cloud Context's

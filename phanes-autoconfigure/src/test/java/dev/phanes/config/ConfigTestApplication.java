@@ -26,13 +26,14 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * The application of the config tests: {@code config-it.yml} imports what
  * {@code config-it.import} names; it binds {@link ShopProperties} and {@link Limits} and
  * records reload observations in a {@link SimpleMeterRegistry}. It scans no packages.
+ * Public for the etcd tests in {@code dev.phanes.config.etcd}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
 		"org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration" })
 @EnableConfigurationProperties({ ShopProperties.class, Limits.class })
-class ConfigTestApplication {
+public class ConfigTestApplication {
 
 	@Bean
 	@RefreshScope
@@ -56,7 +57,7 @@ class ConfigTestApplication {
 	 * A refresh-scoped bean: created again with the current greeting after a reload (a
 	 * class, not a record, since the scope proxies it).
 	 */
-	static class GreetingHolder {
+	public static class GreetingHolder {
 
 		private final String greeting;
 
@@ -64,7 +65,7 @@ class ConfigTestApplication {
 			this.greeting = greeting;
 		}
 
-		String greeting() {
+		public String greeting() {
 			return this.greeting;
 		}
 
@@ -76,7 +77,7 @@ class ConfigTestApplication {
 	 * @param args command line arguments
 	 * @return the running context
 	 */
-	static ConfigurableApplicationContext run(Map<String, Object> environmentVariables, String... args) {
+	public static ConfigurableApplicationContext run(Map<String, Object> environmentVariables, String... args) {
 		StandardEnvironment environment = new StandardEnvironment() {
 
 			@Override

@@ -1,11 +1,9 @@
 package dev.phanes.loadbalancer;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.phanes.loadbalancer.RandomHashedLoadBalancerTests.FixedProvider;
 import dev.phanes.loadbalancer.RandomHashedLoadBalancerTests.FixedSupplier;
-import dev.phanes.test.MutableClock;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.Request;
@@ -93,8 +90,7 @@ class LoadBalancerObservationTests {
 	@Test
 	void observesNothingWithTheNoopRegistry() {
 		new RandomHashedLoadBalancer(new FixedProvider(new FixedSupplier(RandomHashedLoadBalancerTests.instances(2))),
-				"svc", new RequestDataHashKeyResolver("X-User-Id", null, null),
-				new AvoidedInstances(Duration.ofSeconds(30), new MutableClock()), new SplittableRandom(1), Set.of(),
+				"svc", new RequestDataHashKeyResolver("X-User-Id", null, null), new SplittableRandom(1),
 				LoadBalancerMetrics.NONE, ObservationRegistry.NOOP)
 			.choose(request(null, null))
 			.block();
@@ -116,8 +112,7 @@ class LoadBalancerObservationTests {
 
 	private RandomHashedLoadBalancer balancer(List<ServiceInstance> instances) {
 		return new RandomHashedLoadBalancer(new FixedProvider(new FixedSupplier(instances)), "svc",
-				new RequestDataHashKeyResolver("X-User-Id", null, null),
-				new AvoidedInstances(Duration.ofSeconds(30), new MutableClock()), new SplittableRandom(1), Set.of(),
+				new RequestDataHashKeyResolver("X-User-Id", null, null), new SplittableRandom(1),
 				LoadBalancerMetrics.NONE, this.registry);
 	}
 

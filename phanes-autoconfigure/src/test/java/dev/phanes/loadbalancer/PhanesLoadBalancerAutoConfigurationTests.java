@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -16,7 +17,10 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
@@ -93,6 +97,74 @@ class PhanesLoadBalancerAutoConfigurationTests {
 				assertThat(properties.getAvoid().getDuration()).hasSeconds(5);
 				assertThat(properties.getAvoid().getStatuses()).containsExactlyInAnyOrder(503, 429);
 			});
+	}
+
+	@Test
+	void setsAFailedInstanceAsideForTheNextChoices() {
+		this.contextRunner.run((context) -> {
+			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+			assertThat(clients.getInstance("inventory", ServiceInstanceListSupplier.class))
+				.isInstanceOf(AvoidingServiceInstanceListSupplier.class);
+			assertThat(choicesAfterAFailureOf(clients, "inventory", 8081)).isNotEmpty().doesNotContain(8081);
+		});
+	}
+
+	@Test
+	void setsAFailedInstanceAsideForAClientsOwnBalancerToo() {
+		this.contextRunner.withUserConfiguration(RandomForInventory.class).run((context) -> {
+			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+			assertThat(clients.getInstance("inventory")).isInstanceOf(RandomLoadBalancer.class);
+			assertThat(choicesAfterAFailureOf(clients, "inventory", 8082)).isNotEmpty().doesNotContain(8082);
+		});
+	}
+
+	@Test
+	void wrapsAClientsOwnInstanceListSupplier() {
+		this.contextRunner.withUserConfiguration(FixedForInventory.class).run((context) -> {
+			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+			ServiceInstanceListSupplier supplier = clients.getInstance("inventory", ServiceInstanceListSupplier.class);
+			assertThat(supplier).isInstanceOf(AvoidingServiceInstanceListSupplier.class);
+			assertThat(((AvoidingServiceInstanceListSupplier) supplier).getDelegate().getServiceId())
+				.isEqualTo("inventory");
+			assertThat(choicesAfterAFailureOf(clients, "inventory", 9091)).isNotEmpty().containsOnly(9092);
+		});
+	}
+
+	@Test
+	void leavesTheInstanceListSupplierAloneWhenAvoidanceIsOff() {
+		this.contextRunner.withPropertyValues("phanes.loadbalancer.avoid.duration=0").run((context) -> {
+			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+			assertThat(clients.getInstance("inventory", ServiceInstanceListSupplier.class))
+				.isNotInstanceOf(AvoidingServiceInstanceListSupplier.class);
+			assertThat(choicesAfterAFailureOf(clients, "inventory", 8081)).contains(8081);
+		});
+	}
+
+	/**
+	 * Report a failed request to one instance of a service as its HTTP client would, then
+	 * let the client's balancer choose 200 times.
+	 * @return the ports chosen
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static Set<Integer> choicesAfterAFailureOf(LoadBalancerClientFactory clients, String serviceId, int port) {
+		ServiceInstance failed = clients.getInstance(serviceId, ServiceInstanceListSupplier.class)
+			.get()
+			.blockFirst()
+			.stream()
+			.filter((instance) -> instance.getPort() == port)
+			.findFirst()
+			.orElseThrow();
+		clients.getInstances(serviceId, LoadBalancerLifecycle.class)
+			.values()
+			.forEach((lifecycle) -> lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
+					new IllegalStateException("connection refused"), new DefaultRequest<>(),
+					new DefaultResponse(failed))));
+		ReactiveLoadBalancer<ServiceInstance> balancer = clients.getInstance(serviceId);
+		Set<Integer> ports = new java.util.HashSet<>();
+		for (int i = 0; i < 200; i++) {
+			ports.add(Mono.from(balancer.choose(new DefaultRequest<>())).block().getServer().getPort());
+		}
+		return ports;
 	}
 
 	@Test
@@ -206,6 +278,37 @@ class PhanesLoadBalancerAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@LoadBalancerClient(name = "inventory", configuration = RandomBalancerConfiguration.class)
 	static class RandomForInventory {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@LoadBalancerClient(name = "inventory", configuration = FixedSupplierConfiguration.class)
+	static class FixedForInventory {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FixedSupplierConfiguration {
+
+		@Bean
+		ServiceInstanceListSupplier fixedInventory() {
+			List<ServiceInstance> instances = List.of(
+					new DefaultServiceInstance("inventory-1", "inventory", "127.0.0.1", 9091, false),
+					new DefaultServiceInstance("inventory-2", "inventory", "127.0.0.1", 9092, false));
+			return new ServiceInstanceListSupplier() {
+
+				@Override
+				public String getServiceId() {
+					return "inventory";
+				}
+
+				@Override
+				public Flux<List<ServiceInstance>> get() {
+					return Flux.just(instances);
+				}
+
+			};
+		}
 
 	}
 

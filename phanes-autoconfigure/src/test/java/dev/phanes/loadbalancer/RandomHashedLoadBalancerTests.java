@@ -1,50 +1,41 @@
 package dev.phanes.loadbalancer;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 
-import dev.phanes.test.MutableClock;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
-import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.cloud.client.loadbalancer.ResponseData;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.util.LinkedMultiValueMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The choices of {@link RandomHashedLoadBalancer}: uniform without a key, sticky with
- * one, minimal movement when the instance set changes, failed instances avoided for a
- * while.
+ * one, minimal movement when the instance set changes (avoidance of failed instances is
+ * tested with {@link AvoidingServiceInstanceListSupplier}).
  */
 class RandomHashedLoadBalancerTests {
 
@@ -53,10 +44,6 @@ class RandomHashedLoadBalancerTests {
 	 */
 	private static final double[] CHI_SQUARE_0_001 = { 0, 0, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124,
 			27.877 };
-
-	private final MutableClock clock = new MutableClock();
-
-	private final AvoidedInstances avoided = new AvoidedInstances(Duration.ofSeconds(30), this.clock);
 
 	@ParameterizedTest
 	@ValueSource(ints = { 3, 5, 10 })
@@ -129,83 +116,8 @@ class RandomHashedLoadBalancerTests {
 	}
 
 	@Test
-	void avoidedInstancesAreNotChosenUntilTheirTimeIsUp() {
-		RandomHashedLoadBalancer balancer = balancer(List.of(), new SplittableRandom(1));
-		List<ServiceInstance> instances = instances(3);
-		this.avoided.avoid(instances.get(0));
-		for (int i = 0; i < 1_000; i++) {
-			assertThat(balancer.choose(instances, null).getServer()).isNotSameAs(instances.get(0));
-			assertThat(balancer.choose(instances, "k" + i).getServer()).isNotSameAs(instances.get(0));
-		}
-		assertThat(this.avoided.size()).isEqualTo(1);
-		this.clock.advance(Duration.ofSeconds(30));
-		assertThat(this.avoided.size()).isZero();
-		assertThat(this.avoided.isAvoided(instances.get(0))).isFalse();
-		assertThat(this.avoided.isEmpty()).isTrue();
-	}
-
-	@Test
-	void whenEveryInstanceIsAvoidedOneIsStillChosen() {
-		RandomHashedLoadBalancer balancer = balancer(List.of(), new SplittableRandom(1));
-		List<ServiceInstance> instances = instances(2);
-		instances.forEach(this.avoided::avoid);
-		assertThat(balancer.choose(instances, null).hasServer()).isTrue();
-	}
-
-	@Test
 	void noInstancesGiveAnEmptyResponse() {
 		assertThat(balancer(List.of(), new SplittableRandom(1)).choose(List.of(), "k").hasServer()).isFalse();
-	}
-
-	@Test
-	void failedRequestsAndFailureStatusesSetTheInstanceAside() {
-		RandomHashedLoadBalancer balancer = balancer(List.of(), new SplittableRandom(1));
-		List<ServiceInstance> instances = instances(3);
-		Response<ServiceInstance> first = new DefaultResponse(instances.get(0));
-		Response<ServiceInstance> second = new DefaultResponse(instances.get(1));
-		Response<ServiceInstance> third = new DefaultResponse(instances.get(2));
-		balancer.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
-				new IllegalStateException("connection refused"), new DefaultRequest<>(), first));
-		balancer.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, new DefaultRequest<>(), second,
-				response(HttpStatus.SERVICE_UNAVAILABLE)));
-		balancer.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, new DefaultRequest<>(), third,
-				response(HttpStatus.INTERNAL_SERVER_ERROR)));
-		assertThat(this.avoided.isAvoided(instances.get(0))).isTrue();
-		assertThat(this.avoided.isAvoided(instances.get(1))).isTrue();
-		assertThat(this.avoided.isAvoided(instances.get(2))).as("500 is not a configured failure").isFalse();
-	}
-
-	@Test
-	void countsAvoidedInstancesInMicrometer() {
-		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		MicrometerLoadBalancerMetrics metrics = new MicrometerLoadBalancerMetrics(
-				new StaticListableBeanFactory(Map.of("registry", registry)).getBeanProvider(MeterRegistry.class));
-		List<ServiceInstance> instances = instances(2);
-		RandomHashedLoadBalancer balancer = new RandomHashedLoadBalancer(
-				new FixedProvider(new FixedSupplier(instances)), "svc", (request) -> null, this.avoided,
-				new SplittableRandom(1), Set.of(503), metrics);
-		balancer.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED, new IllegalStateException("down"),
-				new DefaultRequest<>(), new DefaultResponse(instances.get(0))));
-		assertThat(registry.get("phanes.loadbalancer.avoided").tag("service", "svc").counter().count()).isEqualTo(1);
-		assertThat(registry.get("phanes.loadbalancer.avoided.instances").tag("service", "svc").gauge().value())
-			.isEqualTo(1);
-		this.clock.advance(Duration.ofSeconds(30));
-		assertThat(registry.get("phanes.loadbalancer.avoided.instances").gauge().value()).isZero();
-	}
-
-	@Test
-	void anInstanceThatLeftIsForgottenOnceItsTimeIsUp() {
-		this.avoided.avoid(instances(5).get(4));
-		this.clock.advance(Duration.ofSeconds(31));
-		assertThat(this.avoided.isEmpty()).isTrue();
-	}
-
-	@Test
-	void aZeroDurationAvoidsNothing() {
-		AvoidedInstances never = new AvoidedInstances(Duration.ZERO, this.clock);
-		never.avoid(instances(1).get(0));
-		assertThat(never.isEnabled()).isFalse();
-		assertThat(never.isEmpty()).isTrue();
 	}
 
 	@Test
@@ -213,17 +125,18 @@ class RandomHashedLoadBalancerTests {
 		List<ServiceInstance> instances = instances(5);
 		RandomHashedLoadBalancer balancer = balancer(instances, new SplittableRandom(1));
 		for (int i = 0; i < 100; i++) {
-			HttpHeaders headers = new HttpHeaders();
-			headers.add("X-User-Id", "user-" + i);
-			Request<RequestDataContext> request = new DefaultRequest<>(new RequestDataContext(new RequestData(
-					HttpMethod.GET, URI.create("http://svc/a"), headers, new LinkedMultiValueMap<>(), Map.of())));
-			ServiceInstance chosen = balancer.choose(request).block().getServer();
+			ServiceInstance chosen = balancer.choose(request("user-" + i)).block().getServer();
 			assertThat(chosen).isSameAs(balancer.choose(instances, "user-" + i).getServer());
 		}
 	}
 
-	private ResponseData response(HttpStatus status) {
-		return new ResponseData(status, new HttpHeaders(), new LinkedMultiValueMap<>(), null);
+	static Request<RequestDataContext> request(@Nullable String user) {
+		HttpHeaders headers = new HttpHeaders();
+		if (user != null) {
+			headers.add("X-User-Id", user);
+		}
+		return new DefaultRequest<>(new RequestDataContext(new RequestData(HttpMethod.GET, URI.create("http://svc/a"),
+				headers, new LinkedMultiValueMap<>(), Map.of())));
 	}
 
 	private double chiSquare(int size, Chooser chooser) {
@@ -239,9 +152,13 @@ class RandomHashedLoadBalancerTests {
 	}
 
 	private RandomHashedLoadBalancer balancer(List<ServiceInstance> instances, RandomGenerator random) {
-		ServiceInstanceListSupplier supplier = new FixedSupplier(instances);
+		return balancer(new FixedSupplier(instances), random);
+	}
+
+	static RandomHashedLoadBalancer balancer(ServiceInstanceListSupplier supplier, RandomGenerator random) {
 		return new RandomHashedLoadBalancer(new FixedProvider(supplier), "svc",
-				new RequestDataHashKeyResolver("X-User-Id", null, null), this.avoided, random, Set.of(502, 503, 504));
+				new RequestDataHashKeyResolver("X-User-Id", null, null), random, LoadBalancerMetrics.NONE,
+				ObservationRegistry.NOOP);
 	}
 
 	static List<ServiceInstance> instances(int count) {

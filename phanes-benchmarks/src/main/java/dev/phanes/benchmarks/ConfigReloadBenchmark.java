@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.phanes.config.ConfigAutoConfiguration;
-import dev.phanes.config.EtcdConfigWatcher;
+import dev.phanes.config.etcd.EtcdConfigWatcher;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;

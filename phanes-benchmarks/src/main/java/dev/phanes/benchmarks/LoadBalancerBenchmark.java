@@ -7,15 +7,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.phanes.loadbalancer.AvoidedInstances;
+import dev.phanes.loadbalancer.AvoidingServiceInstanceListSupplier;
 import dev.phanes.loadbalancer.HashKeyResolver;
+import dev.phanes.loadbalancer.LoadBalancerMetrics;
 import dev.phanes.loadbalancer.RandomHashedLoadBalancer;
 import dev.phanes.loadbalancer.RequestDataHashKeyResolver;
 import dev.phanes.loadbalancer.ThreadLocalRandomGenerator;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,8 +59,10 @@ import org.springframework.util.LinkedMultiValueMap;
  * <p>
  * Each balancer gets the same instance-list supplier, a bean of a bean factory whose
  * {@code ServiceInstanceListSupplier} returns one {@code Flux.just(list)} built in the
- * setup, as a client's context hands it out after its cache. Every benchmark takes the
- * next of {@value #REQUESTS} requests built in the setup, each with its own
+ * setup, as a client's context hands it out after its cache; the Phanes balancers get it
+ * inside the {@link AvoidingServiceInstanceListSupplier} that Phanes puts around every
+ * client's supplier, so their figures include the avoidance check. Every benchmark takes
+ * the next of {@value #REQUESTS} requests built in the setup, each with its own
  * {@value #KEY_HEADER} header, calls {@code choose(Request)} and subscribes to the
  * {@code Mono} with one reused subscriber that completes synchronously (no
  * {@code block()}, whose latch would be counted too). Only the Phanes balancers look at
@@ -126,10 +130,12 @@ public class LoadBalancerBenchmark {
 					new HashMap<>());
 			this.requests[i] = new DefaultRequest<>(new RequestDataContext(data));
 		}
-		ObjectProvider<ServiceInstanceListSupplier> suppliers = suppliers(new FixedSupplier(list));
-		ReactorServiceInstanceLoadBalancer keyless = phanes(suppliers,
-				new RequestDataHashKeyResolver(null, null, null));
-		ReactorServiceInstanceLoadBalancer keyed = phanes(suppliers,
+		FixedSupplier fixed = new FixedSupplier(list);
+		ObjectProvider<ServiceInstanceListSupplier> suppliers = suppliers(fixed);
+		ObjectProvider<ServiceInstanceListSupplier> avoiding = suppliers(new AvoidingServiceInstanceListSupplier(fixed,
+				new AvoidedInstances(Duration.ofSeconds(30), Clock.systemUTC())));
+		ReactorServiceInstanceLoadBalancer keyless = phanes(avoiding, new RequestDataHashKeyResolver(null, null, null));
+		ReactorServiceInstanceLoadBalancer keyed = phanes(avoiding,
 				new RequestDataHashKeyResolver(KEY_HEADER, null, null));
 		ReactorServiceInstanceLoadBalancer roundRobin = new RoundRobinLoadBalancer(suppliers, SERVICE_ID);
 		ReactorServiceInstanceLoadBalancer random = new RandomLoadBalancer(suppliers, SERVICE_ID);
@@ -194,9 +200,8 @@ public class LoadBalancerBenchmark {
 
 	private static ReactorServiceInstanceLoadBalancer phanes(ObjectProvider<ServiceInstanceListSupplier> suppliers,
 			HashKeyResolver keys) {
-		return new RandomHashedLoadBalancer(suppliers, SERVICE_ID, keys,
-				new AvoidedInstances(Duration.ofSeconds(30), Clock.systemUTC()), new ThreadLocalRandomGenerator(),
-				Set.of(502, 503, 504));
+		return new RandomHashedLoadBalancer(suppliers, SERVICE_ID, keys, new ThreadLocalRandomGenerator(),
+				LoadBalancerMetrics.NONE, ObservationRegistry.NOOP);
 	}
 
 	/**

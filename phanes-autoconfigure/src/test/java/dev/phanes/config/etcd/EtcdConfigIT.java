@@ -1,4 +1,4 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.phanes.config.ConfigFileWatcher;
+import dev.phanes.config.ConfigReloadHealthIndicator;
+import dev.phanes.config.ConfigReloader;
+import dev.phanes.config.ConfigTestApplication;
+import dev.phanes.config.Limits;
+import dev.phanes.config.LiveProperties;
+import dev.phanes.config.ShopProperties;
 import dev.phanes.test.EtcdExtension;
 import dev.phanes.test.EtcdServer;
 import org.springframework.boot.health.contributor.Health;
@@ -33,6 +40,12 @@ import static org.awaitility.Awaitility.await;
 class EtcdConfigIT {
 
 	private static final Duration BOUND = Duration.ofSeconds(10);
+
+	/**
+	 * What the reload health indicator says a rejected change does to later ones.
+	 */
+	private static final String HELD_BACK = "Every later configuration change is held back until these problems are fixed: "
+			+ "a reload applies all sources or none, so the running values always match one state of them";
 
 	@Test
 	void etcdOverridesApplicationYamlAndEnvironmentAndCommandLineOverrideEtcd(EtcdServer etcd) {
@@ -153,7 +166,7 @@ class EtcdConfigIT {
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsKey("lastRejectedChange");
 			assertThat(health.getDetails().get("lastRejectedChange").toString()).contains("shop.max-items")
-				.contains(ConfigReloadHealthIndicator.HELD_BACK);
+				.contains(HELD_BACK);
 			assertThat(context.getBean(EtcdConfigHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.UP);
 			await().atMost(BOUND).until(() -> reloads(context, "etcd", "rejected") >= 1);
 			etcd.put(prefix + "shop/max-items", "50");

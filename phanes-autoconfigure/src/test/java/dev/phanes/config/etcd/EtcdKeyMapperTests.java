@@ -1,4 +1,4 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,4 +1,6 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
+
+import dev.phanes.config.ConfigException;
 
 /**
  * A {@code spring.config.import} of an etcd prefix, not marked {@code optional:}, could

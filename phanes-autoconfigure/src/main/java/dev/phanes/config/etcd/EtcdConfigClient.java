@@ -1,4 +1,4 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,6 +26,9 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import org.jspecify.annotations.Nullable;
+
+import dev.phanes.config.ConfigException;
+import dev.phanes.config.ConfigProperties;
 
 /**
  * The etcd client of the config block: reads the prefixes imported with
@@ -59,7 +62,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * @param etcd the settings
 	 * @return the client
 	 */
-	public static EtcdConfigClient create(ConfigProperties.Etcd etcd) {
+	static EtcdConfigClient create(ConfigProperties.Etcd etcd) {
 		ClientBuilder builder = Client.builder()
 			.endpoints(etcd.getEndpoints().toArray(String[]::new))
 			.connectTimeout(etcd.getConnectTimeout());
@@ -103,7 +106,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * @throws EtcdUnavailableException if etcd does not answer within the request timeout
 	 * @throws InvalidEtcdValueException if a document under the prefix does not parse
 	 */
-	public Snapshot load(String prefix) {
+	Snapshot load(String prefix) {
 		GetResponse response = await(
 				this.client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
 				"read the prefix " + prefix);
@@ -125,7 +128,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * {@link #lastContact() last contact}. Never blocks.
 	 * @param prefix a prefix to count the keys of
 	 */
-	public void probe(String prefix) {
+	void probe(String prefix) {
 		CompletableFuture<Void> running = this.probe.get();
 		if (running != null && !running.isDone()) {
 			return;
@@ -154,7 +157,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * probe or a watch.
 	 * @return the last contact, or {@code null} before the first
 	 */
-	public @Nullable Contact lastContact() {
+	@Nullable Contact lastContact() {
 		return this.lastContact;
 	}
 
@@ -203,7 +206,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * @param prefix the prefix
 	 * @return the last good snapshot, or {@code null} if the prefix was never read
 	 */
-	public @Nullable Snapshot lastGood(String prefix) {
+	@Nullable Snapshot lastGood(String prefix) {
 		return this.snapshots.get(prefix);
 	}
 
@@ -215,7 +218,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * The prefixes imported so far.
 	 * @return the prefixes, sorted
 	 */
-	public List<String> prefixes() {
+	List<String> prefixes() {
 		List<String> sorted = new ArrayList<>(this.prefixes);
 		sorted.sort(null);
 		return sorted;
@@ -225,7 +228,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * The endpoints this client connects to.
 	 * @return the endpoints
 	 */
-	public List<String> endpoints() {
+	List<String> endpoints() {
 		return this.endpoints;
 	}
 
@@ -233,7 +236,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * Time to wait before retrying a failed watch.
 	 * @return the interval
 	 */
-	public Duration retryInterval() {
+	Duration retryInterval() {
 		return this.retryInterval;
 	}
 
@@ -241,7 +244,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * The jetcd client, for watches.
 	 * @return the client
 	 */
-	public Client jetcd() {
+	Client jetcd() {
 		return this.client;
 	}
 
@@ -263,7 +266,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * @param error why it failed, when it did
 	 * @param at when the outcome was known
 	 */
-	public record Contact(boolean reached, long revision, @Nullable String error, Instant at) {
+	record Contact(boolean reached, long revision, @Nullable String error, Instant at) {
 
 	}
 
@@ -273,7 +276,7 @@ public class EtcdConfigClient implements AutoCloseable {
 	 * @param revision the revision of the store when they were read
 	 * @param properties the properties, by name
 	 */
-	public record Snapshot(long revision, Map<String, Object> properties) {
+	record Snapshot(long revision, Map<String, Object> properties) {
 
 	}
 

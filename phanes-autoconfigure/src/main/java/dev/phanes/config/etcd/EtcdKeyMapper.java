@@ -1,4 +1,4 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

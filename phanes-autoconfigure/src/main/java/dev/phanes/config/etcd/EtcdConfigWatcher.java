@@ -1,4 +1,4 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.util.List;
 import java.util.Map;
@@ -15,6 +15,8 @@ import io.etcd.jetcd.watch.WatchResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.phanes.config.ConfigChangedEvent;
+import dev.phanes.config.ConfigReloadSource;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
@@ -146,7 +148,7 @@ public class EtcdConfigWatcher implements SmartLifecycle {
 	 * The revision each prefix's watch has seen last.
 	 * @return revisions by prefix
 	 */
-	public Map<String, Long> revisions() {
+	Map<String, Long> revisions() {
 		return Map.copyOf(this.revisions);
 	}
 

@@ -1,4 +1,4 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +8,7 @@ import org.springframework.boot.context.config.ConfigDataResource;
 /**
  * One etcd prefix named by a {@code spring.config.import} location.
  */
-public class EtcdConfigDataResource extends ConfigDataResource {
+class EtcdConfigDataResource extends ConfigDataResource {
 
 	private final String prefix;
 
@@ -27,7 +27,7 @@ public class EtcdConfigDataResource extends ConfigDataResource {
 	 * The etcd prefix, ending in {@code /}.
 	 * @return the prefix
 	 */
-	public String getPrefix() {
+	String getPrefix() {
 		return this.prefix;
 	}
 

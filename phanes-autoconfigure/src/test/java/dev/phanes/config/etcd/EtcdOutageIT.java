@@ -1,10 +1,14 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.phanes.config.ConfigReloadObservationContext;
+import dev.phanes.config.ConfigReloadSource;
+import dev.phanes.config.ConfigReloader;
+import dev.phanes.config.ShopProperties;
 import dev.phanes.test.EtcdExtension;
 import dev.phanes.test.EtcdServer;
 import org.springframework.boot.health.contributor.Status;

@@ -1,4 +1,4 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ import org.springframework.core.env.MapPropertySource;
  * an outage keeps them); with none yet, an {@code optional:} import starts empty and a
  * plain one fails start-up. Registered in {@code META-INF/spring.factories}.
  */
-public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataResource> {
+class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataResource> {
 
 	private static final Log logger = LogFactory.getLog(EtcdConfigDataLoader.class);
 
@@ -41,9 +41,8 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
 				return new ConfigData(List.of(propertySource(prefix, new EtcdConfigClient.Snapshot(0, Map.of()))));
 			}
 			else {
-				// Start-up stops here, before the client is handed to a context that
-				// would
-				// close it.
+				// Start-up stops here, before the client is handed to a context
+				// that would close it.
 				client.close();
 				throw new EtcdConfigUnavailableException(resource, ex);
 			}

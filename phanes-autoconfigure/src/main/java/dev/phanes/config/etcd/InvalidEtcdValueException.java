@@ -1,10 +1,12 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
+
+import dev.phanes.config.InvalidConfigValueException;
 
 /**
  * A value in etcd that cannot become properties: a document under a {@code .yml},
  * {@code .yaml} or {@code .properties} key that does not parse.
  */
-public class InvalidEtcdValueException extends ConfigException {
+public class InvalidEtcdValueException extends InvalidConfigValueException {
 
 	private final String key;
 
@@ -14,7 +16,7 @@ public class InvalidEtcdValueException extends ConfigException {
 	 * @param reason what is wrong with its value
 	 * @param cause the parser's exception
 	 */
-	public InvalidEtcdValueException(String key, String reason, Throwable cause) {
+	InvalidEtcdValueException(String key, String reason, Throwable cause) {
 		super("etcd key " + key + " holds " + reason + "; fix the value in etcd", cause);
 		this.key = key;
 	}

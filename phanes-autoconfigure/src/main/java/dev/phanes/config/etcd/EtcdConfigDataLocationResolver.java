@@ -1,7 +1,8 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.util.List;
 
+import dev.phanes.config.ConfigProperties;
 import org.springframework.boot.bootstrap.BootstrapRegistry;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataLocation;
@@ -17,17 +18,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code phanes.config.etcd.*} as bound so far, and handing it to the application context
  * when it exists. Registered in {@code META-INF/spring.factories}.
  */
-public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolver<EtcdConfigDataResource> {
+class EtcdConfigDataLocationResolver implements ConfigDataLocationResolver<EtcdConfigDataResource> {
 
 	/**
 	 * Prefix of the locations this resolver handles.
 	 */
-	public static final String PREFIX = "etcd:";
+	static final String PREFIX = "etcd:";
 
 	/**
 	 * Name of the {@link EtcdConfigClient} bean in the application context.
 	 */
-	public static final String CLIENT_BEAN_NAME = "phanesEtcdConfigClient";
+	static final String CLIENT_BEAN_NAME = "phanesEtcdConfigClient";
 
 	@Override
 	public boolean isResolvable(ConfigDataLocationResolverContext context, ConfigDataLocation location) {

@@ -1,6 +1,8 @@
-package dev.phanes.config;
+package dev.phanes.config.etcd;
 
 import java.util.List;
+
+import dev.phanes.config.ConfigException;
 
 /**
  * etcd did not answer a read in time, or refused it.
@@ -13,7 +15,7 @@ public class EtcdUnavailableException extends ConfigException {
 	 * @param reason what failed
 	 * @param cause the client's exception
 	 */
-	public EtcdUnavailableException(List<String> endpoints, String reason, Throwable cause) {
+	EtcdUnavailableException(List<String> endpoints, String reason, Throwable cause) {
 		super("etcd at " + endpoints + " is unavailable: " + reason, cause);
 	}
 
