@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import javax.jmdns.JmDNS;
+import javax.jmdns.ServiceEvent;
 import javax.jmdns.ServiceInfo;
-import javax.jmdns.impl.DNSCache;
-import javax.jmdns.impl.DNSEntry;
+import javax.jmdns.ServiceListener;
+import javax.jmdns.ServiceTypeListener;
 import javax.jmdns.impl.DNSOutgoing;
 import javax.jmdns.impl.DNSQuestion;
 import javax.jmdns.impl.DNSRecord;
@@ -39,10 +41,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
- * One JmDNS engine bound to one address, shared by the registry and the view. Besides
- * what JmDNS does, it announces a registered service at once (JmDNS announces only after
- * it has probed, about two seconds later) and says goodbye at once (JmDNS repeats the
- * goodbye for two seconds while the caller waits).
+ * One JmDNS engine bound to one address, shared by the registry and the view, and the
+ * only class (with {@link JmdnsRecords}, which reads its cache) that uses JmDNS's
+ * implementation classes: the others get records as values and ask through the small API
+ * here. Besides what JmDNS does, it announces a registered service at once (JmDNS
+ * announces only after it has probed, about two seconds later) and says goodbye at once
+ * (JmDNS repeats the goodbye for two seconds while the caller waits).
  */
 public final class MdnsTransport implements AutoCloseable {
 
@@ -57,7 +61,11 @@ public final class MdnsTransport implements AutoCloseable {
 	private static final boolean LOGBACK_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
 			MdnsTransport.class.getClassLoader());
 
+	private static final int RESOLVE_TIMEOUT_MILLIS = 200;
+
 	private final JmDNSImpl jmdns;
+
+	private final JmdnsRecords records;
 
 	private final InetAddress address;
 
@@ -83,6 +91,7 @@ public final class MdnsTransport implements AutoCloseable {
 
 	private MdnsTransport(JmDNSImpl jmdns, InetAddress address, Duration closeTimeout) {
 		this.jmdns = jmdns;
+		this.records = new JmdnsRecords(jmdns.getCache());
 		this.address = address;
 		this.closeTimeout = closeTimeout;
 		jmdns.setDelegate((dns, infos) -> {
@@ -147,19 +156,90 @@ public final class MdnsTransport implements AutoCloseable {
 	}
 
 	/**
-	 * Return the engine.
-	 * @return the JmDNS engine
+	 * Return the records the engine has heard of, as values.
+	 * @return the cache's records
 	 */
-	public JmDNSImpl jmdns() {
-		return this.jmdns;
+	MdnsRecords records() {
+		return this.records;
 	}
 
 	/**
-	 * Return the records the engine has heard of.
-	 * @return the cache
+	 * Tell a listener of each service type heard on the network (the DNS-SD meta-query's
+	 * answers and every PTR record's type).
+	 * @param listener called on a JmDNS thread with the fully qualified type
 	 */
-	public DNSCache cache() {
-		return this.jmdns.getCache();
+	void onServiceType(Consumer<String> listener) {
+		this.jmdns.addServiceTypeListener(new ServiceTypeListener() {
+
+			@Override
+			public void serviceTypeAdded(ServiceEvent event) {
+				listener.accept(event.getType());
+			}
+
+			@Override
+			public void subTypeForServiceTypeAdded(ServiceEvent event) {
+			}
+
+		});
+	}
+
+	/**
+	 * Follow the instances of a service type: JmDNS then asks for them and answers its
+	 * own questions for the records they lack.
+	 * @param type the fully qualified service type
+	 * @param onChange called on a JmDNS thread when an instance is added, resolved or
+	 * removed
+	 */
+	void follow(String type, Runnable onChange) {
+		this.jmdns.addServiceListener(type, new ServiceListener() {
+
+			@Override
+			public void serviceAdded(ServiceEvent event) {
+				onChange.run();
+			}
+
+			@Override
+			public void serviceRemoved(ServiceEvent event) {
+				onChange.run();
+			}
+
+			@Override
+			public void serviceResolved(ServiceEvent event) {
+				onChange.run();
+			}
+
+		});
+	}
+
+	/**
+	 * Ask the network for the SRV, TXT and address records of an instance announced
+	 * without them, waiting up to {@value #RESOLVE_TIMEOUT_MILLIS} ms; answers reach the
+	 * cache.
+	 * @param type the fully qualified service type
+	 * @param name the instance name
+	 */
+	void resolve(String type, String name) {
+		this.jmdns.requestServiceInfo(type, name, false, RESOLVE_TIMEOUT_MILLIS);
+	}
+
+	/**
+	 * Return whether the engine still publishes an instance of a name: registered, or
+	 * still repeating its goodbye after {@link #unregister}.
+	 * @param instanceName the instance name
+	 * @return whether JmDNS still holds it
+	 */
+	public boolean publishes(String instanceName) {
+		return this.jmdns.getServices().values().stream().anyMatch((info) -> info.getName().equals(instanceName));
+	}
+
+	/**
+	 * Return JmDNS's engine, for tests of this package that look at JmDNS's own state
+	 * (its cache, its threads, its listeners). Everything else uses the methods above:
+	 * {@code javax.jmdns.impl} stays inside the transport.
+	 * @return the engine
+	 */
+	JmDNSImpl engine() {
+		return this.jmdns;
 	}
 
 	/**
@@ -290,29 +370,14 @@ public final class MdnsTransport implements AutoCloseable {
 	}
 
 	/**
-	 * Return whether a cached record still counts: not expired, and not marked by a
-	 * goodbye or a cache flush (JmDNS then keeps it for
-	 * {@value DNSConstants#RECORD_EXPIRY_DELAY} more second, with that TTL).
-	 * @param record a record of the cache
-	 * @param now the current time in milliseconds
-	 * @return whether it counts
-	 */
-	static boolean isCurrent(DNSRecord record, long now) {
-		return !record.isExpired(now) && record.getTTL() > DNSConstants.RECORD_EXPIRY_DELAY;
-	}
-
-	/**
 	 * Return who else holds a service name, from the records heard so far.
 	 */
 	private @Nullable String liveOwner(ServiceInfo info) {
 		long now = System.currentTimeMillis();
-		for (DNSEntry entry : cache().getDNSEntryList(info.getQualifiedName(), DNSRecordType.TYPE_SRV,
-				DNSRecordClass.CLASS_ANY)) {
-			if (entry instanceof DNSRecord record && isCurrent(record, now)) {
-				ServiceInfo holder = record.getServiceInfo();
-				if (!holder.getServer().equalsIgnoreCase(hostName())) {
-					return holder.getServer() + ":" + holder.getPort();
-				}
+		for (MdnsRecord record : this.records.find(info.getQualifiedName(), MdnsRecord.Type.SRV)) {
+			if (record instanceof MdnsRecord.Service service && service.isCurrent(now)
+					&& !service.server().equalsIgnoreCase(hostName())) {
+				return service.server() + ":" + service.port();
 			}
 		}
 		return null;
