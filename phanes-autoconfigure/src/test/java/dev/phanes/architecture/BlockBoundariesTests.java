@@ -50,7 +50,7 @@ class BlockBoundariesTests {
 	void onlyTheMdnsTransportUsesJmdnsImplementationClasses() {
 		ArchRule rule = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
 			.that()
-			.haveNameNotMatching("dev\\.phanes\\.discovery\\.(MdnsTransport|JmdnsRecords)(\\$.*)?")
+			.haveNameNotMatching("dev\\.phanes\\.discovery\\.(MdnsTransport|JmdnsRecords|JmdnsAnnouncer)(\\$.*)?")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("javax.jmdns.impl..")
