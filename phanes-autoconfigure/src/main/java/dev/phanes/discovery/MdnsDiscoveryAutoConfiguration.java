@@ -94,8 +94,7 @@ public final class MdnsDiscoveryAutoConfiguration {
 			ApplicationEventPublisher publisher) {
 		MdnsView view = new MdnsView(transport, properties.getDomain(), properties.getSweepInterval(),
 				properties.getFirstLookupTimeout(), properties.getMaxServices(), properties.getMaxInstances());
-		// Spring Cloud LoadBalancer clears its cached instance lists on a heartbeat
-		view.addListener((change) -> publisher.publishEvent(new HeartbeatEvent(view, change.version())));
+		view.addListener(new MdnsHeartbeatPublisher(view, publisher));
 		view.start();
 		return view;
 	}

@@ -6,8 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Meters of mDNS discovery: the size of the local view, its changes, and what this
- * application announced.
+ * Meters of mDNS discovery: the size of the local view, what it left out, and what this
+ * application announced. Changes of the view are timed by the
+ * {@code phanes.discovery.change} observation ({@link DiscoveryChangeObserver}), not
+ * counted here.
  */
 public class MdnsDiscoveryMetrics implements MeterBinder {
 
@@ -32,14 +34,6 @@ public class MdnsDiscoveryMetrics implements MeterBinder {
 			.register(registry);
 		Gauge.builder("phanes.discovery.instances", this.view, MdnsView::instanceCount)
 			.description("Instances in the local mDNS view")
-			.register(registry);
-		FunctionCounter.builder("phanes.discovery.changes", this.view, MdnsView::addedCount)
-			.description("Instances that appeared in or left the local mDNS view")
-			.tag("change", "added")
-			.register(registry);
-		FunctionCounter.builder("phanes.discovery.changes", this.view, MdnsView::removedCount)
-			.description("Instances that appeared in or left the local mDNS view")
-			.tag("change", "removed")
 			.register(registry);
 		FunctionCounter.builder("phanes.discovery.ignored", this.view, MdnsView::ignoredCount)
 			.description("Services or instances left out because the local view was full")

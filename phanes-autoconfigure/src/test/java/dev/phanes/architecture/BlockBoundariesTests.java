@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One package per block, and no block reaches into another: a block's classes (its
  * package and subpackages, such as {@code store.file}) depend only on themselves, on
  * libraries and on the shared {@code dev.phanes.observation} package, which holds no
- * block's logic. Checked on the production classes.
+ * block's logic; and JmDNS's implementation classes ({@code javax.jmdns.impl}) are used
+ * by discovery's transport only. Checked on the production classes.
  */
 class BlockBoundariesTests {
 
@@ -42,6 +43,18 @@ class BlockBoundariesTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.phanes.collector..", "dev.phanes.config..", "dev.phanes.discovery..",
 					"dev.phanes.event..", "dev.phanes.loadbalancer..", "dev.phanes.server..", "dev.phanes.store..");
+		rule.check(PHANES);
+	}
+
+	@Test
+	void onlyTheMdnsTransportUsesJmdnsImplementationClasses() {
+		ArchRule rule = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+			.that()
+			.haveNameNotMatching("dev\\.phanes\\.discovery\\.(MdnsTransport|JmdnsRecords|JmdnsAnnouncer)(\\$.*)?")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("javax.jmdns.impl..")
+			.because("the transport gives the rest of discovery records as values and a small API of its own");
 		rule.check(PHANES);
 	}
 

@@ -1,7 +1,13 @@
 package dev.phanes.discovery;
 
+import java.time.Duration;
+import java.util.Map;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -17,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link MdnsDiscoveryAutoConfiguration}. Every context binds mDNS to loopback.
@@ -166,11 +173,45 @@ class MdnsDiscoveryAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			context.getBean(MdnsDiscoveryMetrics.class).bindTo(registry);
 			assertThat(registry.get("phanes.discovery.instances").gauge()).isNotNull();
-			assertThat(registry.get("phanes.discovery.changes").tags("change", "removed").functionCounter())
-				.isNotNull();
+			assertThat(registry.get("phanes.discovery.ignored").functionCounter()).isNotNull();
 			assertThat(registry.get("phanes.discovery.announcements").tags("kind", "goodbye").functionCounter())
 				.isNotNull();
+			// changes are counted by the phanes.discovery.change timer only
+			assertThat(registry.find("phanes.discovery.changes").meters()).isEmpty();
 		});
+	}
+
+	@Test
+	void changesOfTheViewAreCountedByTheChangeTimer() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		String serviceId = "counted-" + Long.toHexString(System.nanoTime());
+		this.contextRunner.withBean(ObservationRegistry.class, () -> observations).run((context) -> {
+			MdnsView view = context.getBean(MdnsView.class);
+			MdnsServiceRegistry registry = context.getBean(MdnsServiceRegistry.class);
+			MdnsRegistration registration = new MdnsRegistration(serviceId, "node-1", "127.0.0.1", 8081, false,
+					Map.of());
+			registry.register(registration);
+			await().atMost(Duration.ofSeconds(5)).until(() -> !view.instances(serviceId).isEmpty());
+			// "mixed" if a peer on loopback changed in the same sweep
+			await().atMost(Duration.ofSeconds(1))
+				.untilAsserted(() -> assertThat(changes(meters, "added", "mixed")).isPositive());
+			long before = changes(meters, "removed", "mixed");
+			registry.deregister(registration);
+			await().atMost(Duration.ofSeconds(5)).until(() -> view.instances(serviceId).isEmpty());
+			await().atMost(Duration.ofSeconds(1))
+				.untilAsserted(() -> assertThat(changes(meters, "removed", "mixed")).isGreaterThan(before));
+		});
+	}
+
+	private static long changes(MeterRegistry meters, String... kinds) {
+		long count = 0;
+		for (String kind : kinds) {
+			Timer timer = meters.find("phanes.discovery.change").tag("change", kind).timer();
+			count += (timer != null) ? timer.count() : 0;
+		}
+		return count;
 	}
 
 	@Configuration(proxyBeanMethods = false)

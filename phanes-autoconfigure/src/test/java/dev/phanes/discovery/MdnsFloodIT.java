@@ -115,7 +115,7 @@ class MdnsFloodIT {
 		JmdnsLogThrottle throttle = JmdnsLogThrottle.installed();
 		long passedBefore = (throttle != null) ? throttle.passedCount() : 0;
 		long suppressedBefore = (throttle != null) ? throttle.suppressedCount() : 0;
-		int typesBefore = this.transport.jmdns().getServiceTypes().size();
+		int typesBefore = this.transport.engine().getServiceTypes().size();
 		Figures before = measure();
 
 		// The flood, paced over the burst
@@ -200,7 +200,7 @@ class MdnsFloodIT {
 		long recoveredAt = System.nanoTime();
 		await().atMost(Duration.ofSeconds(2)).until(() -> this.view.instances(this.flooded).isEmpty());
 		Figures recovered = measure();
-		int typesLeft = this.transport.jmdns().getServiceTypes().size() - typesBefore;
+		int typesLeft = this.transport.engine().getServiceTypes().size() - typesBefore;
 
 		System.out.printf("Heap used after a full GC (%s):%n",
 				ManagementFactory.getGarbageCollectorMXBeans()
@@ -281,7 +281,7 @@ class MdnsFloodIT {
 	}
 
 	private long browsedServices() {
-		return this.transport.jmdns()
+		return this.transport.engine()
 			.getServiceTypes()
 			.keySet()
 			.stream()
@@ -308,7 +308,8 @@ class MdnsFloodIT {
 	}
 
 	private long floodRecords() {
-		return this.transport.cache()
+		return this.transport.engine()
+			.getCache()
 			.allValues()
 			.stream()
 			.filter((entry) -> entry.getName().toLowerCase(Locale.ROOT).contains(this.marker))
@@ -316,7 +317,8 @@ class MdnsFloodIT {
 	}
 
 	private Map<String, Long> floodRecordsByType() {
-		return this.transport.cache()
+		return this.transport.engine()
+			.getCache()
 			.allValues()
 			.stream()
 			.filter((entry) -> entry.getName().toLowerCase(Locale.ROOT).contains(this.marker))
@@ -329,8 +331,8 @@ class MdnsFloodIT {
 			Thread.sleep(100);
 		}
 		long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-		int cached = this.transport.cache().allValues().size();
-		List<?> listeners = (List<?>) ReflectionTestUtils.getField(this.transport.jmdns(), "_listeners");
+		int cached = this.transport.engine().getCache().allValues().size();
+		List<?> listeners = (List<?>) ReflectionTestUtils.getField(this.transport.engine(), "_listeners");
 		return new Figures(used / (1024.0 * 1024.0), cached, floodRecords(),
 				(listeners != null) ? listeners.size() : -1);
 	}

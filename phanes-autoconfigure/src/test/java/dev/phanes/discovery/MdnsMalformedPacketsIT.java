@@ -189,11 +189,12 @@ class MdnsMalformedPacketsIT {
 		// The test takes less than a minute, so it spans at most two windows
 		assertThat(jmdnsWarnings).hasSizeLessThanOrEqualTo((int) passed);
 		assertThat(passed).isLessThanOrEqualTo(2L * JmdnsLogThrottle.DEFAULT_MAX_EVENTS);
-		List<?> listeners = (List<?>) ReflectionTestUtils.getField(this.browserTransport.jmdns(), "_listeners");
+		List<?> listeners = (List<?>) ReflectionTestUtils.getField(this.browserTransport.engine(), "_listeners");
 		System.out.printf("JmDNS record listeners of the browsing engine: %d%n",
 				(listeners != null) ? listeners.size() : -1);
 		System.out.printf("JmDNS cache holds %d records naming %s%n",
-				this.browserTransport.cache()
+				this.browserTransport.engine()
+					.getCache()
 					.allValues()
 					.stream()
 					.filter((entry) -> entry.getName().toLowerCase().contains(this.marker))
@@ -488,7 +489,7 @@ class MdnsMalformedPacketsIT {
 	 * Return the thread JmDNS receives packets on.
 	 */
 	static Thread socketListener(MdnsTransport transport) {
-		String name = "SocketListener(" + transport.jmdns().getName() + ")";
+		String name = "SocketListener(" + transport.engine().getName() + ")";
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()

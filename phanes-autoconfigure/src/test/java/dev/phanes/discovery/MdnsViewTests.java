@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +79,22 @@ class MdnsViewTests {
 		System.out.println("removed after " + (System.nanoTime() - start) / 1_000_000 + " ms");
 		assertThat(this.changes).anySatisfy((change) -> assertThat(change.added()).contains(instance));
 		assertThat(this.changes).anySatisfy((change) -> assertThat(change.removed()).contains(instance));
+	}
+
+	@Test
+	void firstLookupAnswersWithTheInstancesThatEndedIt() throws Exception {
+		String service = "stock-" + Long.toHexString(System.nanoTime());
+		try (MdnsView patient = new MdnsView(this.browserTransport, "local", Duration.ofMillis(50),
+				Duration.ofSeconds(10), 16, 64)) {
+			patient.start();
+			CompletableFuture<List<MdnsServiceInstance>> lookup = patient.lookup(service);
+			assertThat(lookup).isNotDone();
+			this.registry.register(new MdnsRegistration(service, "node-1", "127.0.0.1", 8081, false, Map.of()));
+			// well before the first lookup timeout: the instance ended the wait, so it is
+			// in the answer
+			assertThat(lookup.get(5, TimeUnit.SECONDS)).extracting(MdnsServiceInstance::instanceId)
+				.containsExactly("node-1");
+		}
 	}
 
 }

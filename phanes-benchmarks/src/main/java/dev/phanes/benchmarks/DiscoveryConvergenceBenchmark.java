@@ -21,7 +21,6 @@ import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceEvent;
 import javax.jmdns.ServiceInfo;
 import javax.jmdns.ServiceListener;
-import javax.jmdns.impl.JmDNSImpl;
 import javax.jmdns.impl.constants.DNSConstants;
 
 import dev.phanes.discovery.DnsSd;
@@ -459,15 +458,12 @@ public class DiscoveryConvergenceBenchmark {
 		@Override
 		void settle(String instanceId) throws InterruptedException {
 			MdnsDiscoveryClient client = StoreBenchmark.requireSetUp(this.client);
-			JmDNSImpl publisher = StoreBenchmark.requireSetUp(this.publisherTransport).jmdns();
+			MdnsTransport publisher = StoreBenchmark.requireSetUp(this.publisherTransport);
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ROUND_TIMEOUT_SECONDS);
 			while (client.getInstances(SERVICE_ID)
 				.stream()
 				.anyMatch((instance) -> instance.getInstanceId().equals(instanceId))
-					|| publisher.getServices()
-						.values()
-						.stream()
-						.anyMatch((info) -> info.getName().equals(instanceId))) {
+					|| publisher.publishes(instanceId)) {
 				if (System.nanoTime() > deadline) {
 					throw new IllegalStateException(
 							instanceId + " still registered or seen " + ROUND_TIMEOUT_SECONDS + " s after its goodbye");
