@@ -10,7 +10,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.event.GenericApplicationListener;
@@ -28,12 +27,12 @@ final class ApplicationEventExporter implements GenericApplicationListener {
 
 	private static final Log logger = LogFactory.getLog(ApplicationEventExporter.class);
 
-	private final ObjectProvider<EventBus> bus;
+	private final Target target;
 
 	private final Map<Class<?>, Optional<Export>> exports = new ConcurrentHashMap<>();
 
-	ApplicationEventExporter(ObjectProvider<EventBus> bus) {
-		this.bus = bus;
+	ApplicationEventExporter(Target target) {
+		this.target = target;
 	}
 
 	@Override
@@ -50,21 +49,13 @@ final class ApplicationEventExporter implements GenericApplicationListener {
 		}
 		Object payload = payloadEvent.getPayload();
 		Optional<Export> export = this.exports.computeIfAbsent(payload.getClass(), Export::of);
-		export.ifPresent(
-				(target) -> export(target.topic(), target.key(payload), payload).whenComplete((published, ex) -> {
-					if (ex != null) {
-						logger.error("Exported event " + payload.getClass().getName() + " did not reach topic '"
-								+ target.topic() + "'", ex);
-					}
-				}));
-	}
-
-	private CompletableFuture<?> export(String topic, @Nullable String key, Object payload) {
-		EventBus bus = this.bus.getObject();
-		// the in-process bus skips the multicast the application already did; another bus
-		// publishes as it publishes
-		return (bus instanceof InProcessEventBus inProcess) ? inProcess.export(topic, key, payload)
-				: bus.publish(topic, key, payload, Map.of());
+		export.ifPresent((target) -> this.target.export(target.topic(), target.key(payload), payload)
+			.whenComplete((published, ex) -> {
+				if (ex != null) {
+					logger.error("Exported event " + payload.getClass().getName() + " did not reach topic '"
+							+ target.topic() + "'", ex);
+				}
+			}));
 	}
 
 	private record Export(String topic, @Nullable Method keyAccessor) {
@@ -96,6 +87,17 @@ final class ApplicationEventExporter implements GenericApplicationListener {
 			Object key = ReflectionUtils.invokeMethod(this.keyAccessor, payload);
 			return (key != null) ? key.toString() : null;
 		}
+
+	}
+
+	/**
+	 * Where exported payloads go: the bus's publication without a second multicast, or a
+	 * plain {@link EventBus#publish} for a bus that does not multicast.
+	 */
+	@FunctionalInterface
+	interface Target {
+
+		CompletableFuture<?> export(String topic, @Nullable String key, Object payload);
 
 	}
 

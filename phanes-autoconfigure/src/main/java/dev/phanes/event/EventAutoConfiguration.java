@@ -1,6 +1,7 @@
 package dev.phanes.event;
 
 import java.util.Map;
+import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -8,7 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.phanes.observation.DocumentedObservations;
-import dev.phanes.event.kafka.KafkaEventBus;
+import dev.phanes.event.kafka.KafkaEventSettings;
+import dev.phanes.event.kafka.KafkaEventTransport;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -78,21 +80,21 @@ public final class EventAutoConfiguration {
 		return new SubscribeAnnotationBeanPostProcessor();
 	}
 
+	/**
+	 * Exports marked payloads through a bus that is not Phanes' own (the user's
+	 * {@link EventBus} bean), by publishing them; Phanes' bus gets its own exporter,
+	 * which does not multicast them again.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	ApplicationEventExporter phanesApplicationEventExporter(ObjectProvider<EventBus> eventBus) {
-		return new ApplicationEventExporter(eventBus);
+		return new ApplicationEventExporter(
+				(topic, key, payload) -> eventBus.getObject().publish(topic, key, payload, Map.of()));
 	}
 
 	static String applicationGroup(EventProperties properties, Environment environment) {
 		String group = properties.getGroup();
 		return (group != null) ? group : environment.getProperty("spring.application.name", "application");
-	}
-
-	static InProcessEventBus.Observability observability(ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<EventObservationConvention> conventions, EventMetrics metrics) {
-		return new InProcessEventBus.Observability(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
-				conventions.orderedStream().toList(), metrics);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -108,70 +110,91 @@ public final class EventAutoConfiguration {
 
 	}
 
+	/**
+	 * Phanes' bus over the transport that {@code phanes.event.type} selects, unless the
+	 * application defines its own bus.
+	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "phanes.event.type", havingValue = "local", matchIfMissing = true)
-	static class LocalConfiguration {
+	@ConditionalOnMissingBean(EventBus.class)
+	static class BusConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(EventBus.class)
-		InProcessEventBus eventBus(ApplicationEventPublisher publisher, EventTypes types, EventProperties properties,
-				Environment environment, ObjectProvider<ObservationRegistry> observationRegistry,
+		DefaultEventBus eventBus(ApplicationEventPublisher publisher, EventTypes types, EventTransport transport,
+				EventProperties properties, Environment environment,
+				ObjectProvider<ObservationRegistry> observationRegistry,
 				ObjectProvider<EventObservationConvention> conventions, ObjectProvider<EventMetrics> metrics) {
-			return new InProcessEventBus(publisher, types,
-					observability(observationRegistry, conventions, metrics.getIfAvailable(() -> EventMetrics.NONE)),
-					applicationGroup(properties, environment));
+			return new DefaultEventBus(publisher, types, transport,
+					new EventObservability(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+							conventions.orderedStream().toList(), metrics.getIfAvailable(() -> EventMetrics.NONE)),
+					applicationGroup(properties, environment), Set.copyOf(properties.getKafka().getListenTopics()));
 		}
 
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "phanes.event.type", havingValue = "kafka")
-	@ConditionalOnClass({ KafkaTemplate.class, JsonMapper.class })
-	static class KafkaConfiguration {
-
 		@Bean
-		@ConditionalOnMissingBean(EventBus.class)
-		KafkaEventBus eventBus(ApplicationEventPublisher publisher, EventTypes types, EventProperties properties,
-				Environment environment, ObjectProvider<ObservationRegistry> observationRegistry,
-				ObjectProvider<EventObservationConvention> conventions, ObjectProvider<EventMetrics> metrics,
-				ObjectProvider<ProducerFactory<?, ?>> producerFactory,
-				ObjectProvider<ConcurrentKafkaListenerContainerFactory<?, ?>> containerFactory,
-				ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> admin,
-				ObjectProvider<JsonMapper> jsonMapper) {
-			ConsumerFactory<?, ?> consumers = consumerFactory.getIfAvailable();
-			if (producerFactory.getIfAvailable() == null || containerFactory.getIfAvailable() == null
-					|| consumers == null) {
-				throw new EventBusUnavailableException("kafka",
-						"Spring Boot's Kafka producer factory, consumer factory and listener container factory",
-						"add the dependency org.springframework.boot:spring-boot-kafka (or spring-boot-starter-kafka) "
-								+ "and leave its auto-configuration on");
+		ApplicationEventExporter phanesApplicationEventExporter(DefaultEventBus eventBus) {
+			return new ApplicationEventExporter(eventBus::export);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnProperty(name = "phanes.event.type", havingValue = "local", matchIfMissing = true)
+		static class LocalTransportConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(EventTransport.class)
+			LocalEventTransport phanesEventTransport() {
+				return new LocalEventTransport();
 			}
-			// A group that is new reads its topics from the start, so that it receives
-			// every event, unless the application chose otherwise.
-			Map<String, Object> consumerOverrides = consumers.getConfigurationProperties()
-				.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG) ? Map.of()
-						: Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-			String group = applicationGroup(properties, environment);
-			return new KafkaEventBus(publisher, types,
-					observability(observationRegistry, conventions, metrics.getIfAvailable(() -> EventMetrics.NONE)),
-					KafkaEventBus.Settings.of(properties, group, consumerOverrides), producerFactory.getObject(),
-					containerFactory.getObject(), admin.getIfAvailable(),
-					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+
 		}
 
-	}
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnProperty(name = "phanes.event.type", havingValue = "kafka")
+		@ConditionalOnClass({ KafkaTemplate.class, JsonMapper.class })
+		static class KafkaTransportConfiguration {
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "phanes.event.type", havingValue = "kafka")
-	@ConditionalOnMissingClass("org.springframework.kafka.core.KafkaTemplate")
-	static class MissingKafkaConfiguration {
+			@Bean
+			@ConditionalOnMissingBean(EventTransport.class)
+			KafkaEventTransport phanesEventTransport(EventTypes types, EventProperties properties,
+					ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<EventMetrics> metrics,
+					ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+					ObjectProvider<ConcurrentKafkaListenerContainerFactory<?, ?>> containerFactory,
+					ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> admin,
+					ObjectProvider<JsonMapper> jsonMapper) {
+				ConsumerFactory<?, ?> consumers = consumerFactory.getIfAvailable();
+				if (producerFactory.getIfAvailable() == null || containerFactory.getIfAvailable() == null
+						|| consumers == null) {
+					throw new EventBusUnavailableException("kafka",
+							"Spring Boot's Kafka producer factory, consumer factory and listener container factory",
+							"add the dependency org.springframework.boot:spring-boot-kafka (or spring-boot-starter-kafka) "
+									+ "and leave its auto-configuration on");
+				}
+				// A group that is new reads its topics from the start, so that it
+				// receives
+				// every event, unless the application chose otherwise.
+				Map<String, Object> consumerOverrides = consumers.getConfigurationProperties()
+					.containsKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG) ? Map.of()
+							: Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+				return new KafkaEventTransport(types, KafkaEventSettings.of(properties, consumerOverrides),
+						producerFactory.getObject(), containerFactory.getObject(), admin.getIfAvailable(),
+						jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+						observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+						metrics.getIfAvailable(() -> EventMetrics.NONE));
+			}
 
-		@Bean
-		@ConditionalOnMissingBean(EventBus.class)
-		InProcessEventBus eventBus() {
-			throw new EventBusUnavailableException("kafka", "spring-kafka",
-					"add the dependency org.springframework.boot:spring-boot-starter-kafka and set "
-							+ "spring.kafka.bootstrap-servers");
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnProperty(name = "phanes.event.type", havingValue = "kafka")
+		@ConditionalOnMissingClass("org.springframework.kafka.core.KafkaTemplate")
+		static class MissingKafkaConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(EventTransport.class)
+			EventTransport phanesEventTransport() {
+				throw new EventBusUnavailableException("kafka", "spring-kafka",
+						"add the dependency org.springframework.boot:spring-boot-starter-kafka and set "
+								+ "spring.kafka.bootstrap-servers");
+			}
+
 		}
 
 	}

@@ -1,7 +1,5 @@
 package dev.phanes.event;
 
-import java.util.Set;
-
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.core.ResolvableType;
 
@@ -17,8 +15,6 @@ public class EventBusApplicationEvent<T> extends PayloadApplicationEvent<T> {
 	private final Event<T> event;
 
 	private final boolean remote;
-
-	private volatile Set<String> undelivered = Set.of();
 
 	/**
 	 * Create an application event for a bus event.
@@ -47,23 +43,6 @@ public class EventBusApplicationEvent<T> extends PayloadApplicationEvent<T> {
 	 */
 	public boolean isRemote() {
 		return this.remote;
-	}
-
-	/**
-	 * Record the local groups whose subscriber failed on this event.
-	 * @param groups the groups
-	 */
-	void undelivered(Set<String> groups) {
-		this.undelivered = groups;
-	}
-
-	/**
-	 * The local groups whose subscriber failed on this event, once the multicast reached
-	 * the bus.
-	 * @return the groups, empty when all succeeded
-	 */
-	Set<String> undelivered() {
-		return this.undelivered;
 	}
 
 }

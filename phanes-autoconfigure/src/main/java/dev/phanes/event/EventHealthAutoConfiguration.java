@@ -2,7 +2,7 @@ package dev.phanes.event;
 
 import java.time.Duration;
 
-import dev.phanes.event.kafka.KafkaEventBus;
+import dev.phanes.event.kafka.KafkaEventTransport;
 import dev.phanes.event.kafka.KafkaEventBusHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,7 +20,7 @@ import org.springframework.kafka.core.KafkaAdmin;
  */
 @AutoConfiguration(after = EventAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, KafkaAdmin.class })
-@ConditionalOnBean({ KafkaEventBus.class, KafkaAdmin.class })
+@ConditionalOnBean({ KafkaEventTransport.class, KafkaAdmin.class })
 @ConditionalOnEnabledHealthIndicator("phanes-event")
 @ConditionalOnPhanesEventEnabled
 public final class EventHealthAutoConfiguration {

@@ -1,7 +1,9 @@
 package dev.phanes.event;
 
 /**
- * Counts what happens to events, per transport and topic.
+ * Counts what happens to events, per transport and topic, beyond what the
+ * {@code phanes.event.publish} and {@code phanes.event.deliver} observations time and
+ * count: failures, redeliveries and dead letters.
  */
 public interface EventMetrics {
 
@@ -9,14 +11,6 @@ public interface EventMetrics {
 	 * Metrics that go nowhere, when Micrometer is absent.
 	 */
 	EventMetrics NONE = new EventMetrics() {
-
-		@Override
-		public void published(String transport, String topic) {
-		}
-
-		@Override
-		public void delivered(String transport, String topic) {
-		}
 
 		@Override
 		public void failed(String transport, String topic) {
@@ -31,20 +25,6 @@ public interface EventMetrics {
 		}
 
 	};
-
-	/**
-	 * Count an event the transport took.
-	 * @param transport the transport
-	 * @param topic the topic
-	 */
-	void published(String transport, String topic);
-
-	/**
-	 * Count an event a subscriber handled.
-	 * @param transport the transport
-	 * @param topic the topic
-	 */
-	void delivered(String transport, String topic);
 
 	/**
 	 * Count a failed publication or delivery.

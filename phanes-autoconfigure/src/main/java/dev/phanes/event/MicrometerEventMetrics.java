@@ -8,9 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Event metrics in Micrometer, tagged with transport and topic: the counters
- * {@code phanes.event.published}, {@code phanes.event.delivered},
  * {@code phanes.event.failed}, {@code phanes.event.retried} and
- * {@code phanes.event.dead.lettered}.
+ * {@code phanes.event.dead.lettered}. Publications and deliveries are counted by the
+ * timers of their observations ({@code phanes.event.publish},
+ * {@code phanes.event.deliver}).
  */
 public class MicrometerEventMetrics implements EventMetrics {
 
@@ -24,16 +25,6 @@ public class MicrometerEventMetrics implements EventMetrics {
 	 */
 	public MicrometerEventMetrics(MeterRegistry registry) {
 		this.registry = registry;
-	}
-
-	@Override
-	public void published(String transport, String topic) {
-		count("phanes.event.published", "Events the transport took", transport, topic);
-	}
-
-	@Override
-	public void delivered(String transport, String topic) {
-		count("phanes.event.delivered", "Events a subscriber handled", transport, topic);
 	}
 
 	@Override

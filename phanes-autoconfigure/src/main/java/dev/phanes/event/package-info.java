@@ -1,7 +1,9 @@
 /**
- * The event bus block: an {@link dev.phanes.event.EventBus} that delivers in-process
- * through Spring's {@code ApplicationEventMulticaster}, bridged both ways with
- * {@code ApplicationEvent}s, and carried between services by Kafka when configured.
+ * The event bus block: one {@link dev.phanes.event.EventBus},
+ * {@link dev.phanes.event.DefaultEventBus}, that delivers in-process (bridged both ways
+ * with {@code ApplicationEvent}s through Spring's {@code ApplicationEventMulticaster})
+ * and hands events to an {@link dev.phanes.event.EventTransport} for other processes: the
+ * {@link dev.phanes.event.LocalEventTransport} by default, Kafka when configured.
  */
 @NullMarked
 package dev.phanes.event;

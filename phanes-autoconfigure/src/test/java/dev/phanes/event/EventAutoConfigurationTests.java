@@ -1,13 +1,17 @@
 package dev.phanes.event;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
-import dev.phanes.event.kafka.KafkaEventBus;
+import dev.phanes.event.kafka.KafkaEventTransport;
 import dev.phanes.event.kafka.KafkaEventBusHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -42,7 +46,8 @@ class EventAutoConfigurationTests {
 	void usesTheInProcessBusByDefault() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(EventBus.class).hasSingleBean(EventTypes.class);
-			assertThat(context.getBean(EventBus.class)).isExactlyInstanceOf(InProcessEventBus.class);
+			assertThat(context.getBean(EventBus.class)).isExactlyInstanceOf(DefaultEventBus.class);
+			assertThat(context).getBean(EventTransport.class).isExactlyInstanceOf(LocalEventTransport.class);
 			assertThat(context).doesNotHaveBean(KafkaEventBusHealthIndicator.class);
 		});
 	}
@@ -58,6 +63,25 @@ class EventAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UserBus.class).run((context) -> {
 			assertThat(context).hasSingleBean(EventBus.class);
 			assertThat(context.getBean(EventBus.class)).isSameAs(UserBus.BUS);
+		});
+	}
+
+	@Test
+	void leavesOutTheTransportAndExportsThroughPublishWhenUserDefinesEventBus() {
+		this.contextRunner.withUserConfiguration(RecordingBus.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(EventTransport.class).hasSingleBean(ApplicationEventExporter.class);
+			context.publishEvent(new Exported("e1"));
+			assertThat(context.getBean(RecordingBus.class).published).containsExactly("exported:e1");
+		});
+	}
+
+	@Test
+	void usesTheUsersTransportUnderPhanesBus() {
+		this.contextRunner.withUserConfiguration(UserTransport.class).run((context) -> {
+			assertThat(context).hasSingleBean(EventTransport.class).hasSingleBean(DefaultEventBus.class);
+			context.getBean(EventBus.class).publish("exported", new Exported("e2")).join();
+			context.publishEvent(new Exported("e3"));
+			assertThat(context.getBean(UserTransport.class).sent).containsExactly("e2", "e3");
 		});
 	}
 
@@ -93,7 +117,8 @@ class EventAutoConfigurationTests {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class))
 			.withPropertyValues("phanes.event.type=kafka", "spring.kafka.bootstrap-servers=127.0.0.1:1")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(KafkaEventBus.class);
+				assertThat(context).hasSingleBean(KafkaEventTransport.class);
+				assertThat(context.getBean(EventBus.class)).isExactlyInstanceOf(DefaultEventBus.class);
 				assertThat(context).hasSingleBean(KafkaEventBusHealthIndicator.class);
 			});
 	}
@@ -103,7 +128,7 @@ class EventAutoConfigurationTests {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class))
 			.withPropertyValues("phanes.event.type=kafka", "spring.kafka.bootstrap-servers=127.0.0.1:1",
 					"management.health.phanes-event.enabled=false")
-			.run((context) -> assertThat(context).hasSingleBean(KafkaEventBus.class)
+			.run((context) -> assertThat(context).hasSingleBean(KafkaEventTransport.class)
 				.doesNotHaveBean(KafkaEventBusHealthIndicator.class));
 	}
 
@@ -161,6 +186,56 @@ class EventAutoConfigurationTests {
 		@Bean
 		EventBus userBus() {
 			return BUS;
+		}
+
+	}
+
+	@ExportedEvent(topic = "exported")
+	record Exported(String id) {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingBus implements EventBus {
+
+		final List<String> published = new CopyOnWriteArrayList<>();
+
+		@Override
+		public <T> CompletableFuture<Event<T>> publish(String topic, @Nullable String key, T payload,
+				Map<String, String> headers) {
+			this.published.add(topic + ":" + ((Exported) payload).id());
+			return new CompletableFuture<>();
+		}
+
+		@Override
+		public <T> EventSubscription subscribe(String topic, String group, Class<T> type, EventHandler<T> handler) {
+			throw new UnsupportedOperationException();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTransport implements EventTransport {
+
+		final List<String> sent = new CopyOnWriteArrayList<>();
+
+		@Override
+		public String name() {
+			return "user";
+		}
+
+		@Override
+		public CompletableFuture<Void> send(Event<?> event, Set<String> deliveredGroups) {
+			this.sent.add(((Exported) event.payload()).id());
+			return CompletableFuture.completedFuture(null);
+		}
+
+		@Override
+		public void join(String topic, String group, Receiver receiver) {
+		}
+
+		@Override
+		public void leave(String topic, String group) {
 		}
 
 	}

@@ -93,7 +93,7 @@ public final class EventTable {
 		if (phanes != null && template != null) {
 			double ratio = score(phanes) / score(template);
 			out.append((out.length() > 0) ? "\n" : "")
-				.append("| Kafka, 1 KiB, acknowledged | Phanes KafkaEventBus (events/s) | raw KafkaTemplate "
+				.append("| Kafka, 1 KiB, acknowledged | Phanes EventBus over Kafka (events/s) | raw KafkaTemplate "
 						+ "(events/s) | Ratio | Goal |\n|---|--:|--:|--:|---|\n")
 				.append(String.format(Locale.ROOT,
 						"| publish %,d, wait for all acks | %s | %s | %.2f× | ≥ %.1f× %s |%n",

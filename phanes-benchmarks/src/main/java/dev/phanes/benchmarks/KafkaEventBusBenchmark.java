@@ -38,8 +38,8 @@ import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Publication throughput over Kafka with a 1 KiB payload: the Phanes
- * {@code KafkaEventBus} beside a raw {@link KafkaTemplate} with Spring Kafka's
+ * Publication throughput over Kafka with a 1 KiB payload: the Phanes bus over its
+ * {@code KafkaEventTransport} beside a raw {@link KafkaTemplate} with Spring Kafka's
  * {@link JacksonJsonSerializer}, on the same in-process KRaft broker
  * ({@link EmbeddedKafkaKraftBroker}), the same Boot producer settings made idempotent
  * with {@code acks=all} on both sides, and topics of two partitions. Each invocation

@@ -130,6 +130,13 @@ class SampleObservabilityTests {
 	}
 
 	/**
+	 * The value of one sample line of a Prometheus scrape.
+	 */
+	static double sampleValue(String line) {
+		return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+	}
+
+	/**
 	 * The messages of the log events of one trace, read from the log collector's
 	 * endpoint.
 	 */
@@ -170,8 +177,12 @@ class SampleObservabilityTests {
 			.contains("phanes_discovery_change_seconds_count{", "change=\"added\"")
 			.contains("phanes_discovery_instances", "phanes_loadbalancer_avoided_instances")
 			.contains("phanes_event_publish_seconds_count{", "transport=\"local\"", "topic=\"notes\"")
-			.contains("phanes_event_published_total{")
-			.contains("# HELP phanes_event_publish_seconds Events published");
+			.contains("# HELP phanes_event_publish_seconds Events published")
+			.doesNotContain("phanes_event_published_total");
+		// the publish timer counts the publications; no counter repeats it
+		assertThat(scrape.lines()).anyMatch((line) -> line.startsWith("phanes_event_publish_seconds_count{")
+				&& line.contains("transport=\"local\"") && line.contains("topic=\"notes\"")
+				&& line.contains("outcome=\"success\"") && sampleValue(line) >= 1);
 		String promtool = Commands.find("promtool");
 		Prerequisites.require(promtool != null, "promtool (Debian package prometheus) to parse the scrape");
 		Path file = Files.createTempFile("phanes-scrape-", ".prom");

@@ -145,9 +145,9 @@ class KafkaEventBusIT {
 		assertThat(mailer.getBean(ObservationRecorder.class).started)
 			.contains("phanes.event.deliver < spring.kafka.listener");
 		assertThat(mailer.getBean(MeterRegistry.class)
-			.get("phanes.event.delivered")
-			.tags("transport", "kafka", "topic", topic)
-			.counter()
+			.get("phanes.event.deliver")
+			.tags("transport", "kafka", "topic", topic, "outcome", "success")
+			.timer()
 			.count()).isEqualTo(20);
 	}
 
@@ -200,7 +200,8 @@ class KafkaEventBusIT {
 		MeterRegistry meters = consumer.getBean(MeterRegistry.class);
 		assertThat(meters.get("phanes.event.retried").tag("topic", topic).counter().count()).isEqualTo(2);
 		assertThat(meters.get("phanes.event.dead.lettered").tag("topic", topic).counter().count()).isOne();
-		assertThat(meters.get("phanes.event.delivered").tag("topic", topic).counter().count()).isEqualTo(5);
+		assertThat(meters.get("phanes.event.deliver").tags("topic", topic, "outcome", "success").timer().count())
+			.isEqualTo(5);
 	}
 
 	@Test
