@@ -34,7 +34,7 @@ public final class EventTable {
 
 	private static final double LATENCY_GOAL = 1.2;
 
-	private static final double THROUGHPUT_GOAL = 0.9;
+	private static final double THROUGHPUT_GOAL = 0.95;
 
 	private EventTable() {
 	}
