@@ -2,7 +2,6 @@ package dev.phanes.store;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -16,34 +15,21 @@ import org.jspecify.annotations.Nullable;
  * The auto-configuration decorates every {@link Store} bean with one, yours included, so
  * every store is observed once. A decorated {@link PurgeableStore} stays purgeable; the
  * {@code backend} tag is the store's own name if it is a {@link DescribedStore}, else
- * {@value DescribedStore#UNDESCRIBED}. When the registry is a no-op, each call goes
- * straight to the store. A version conflict ends the observation with the outcome
- * {@code conflict}, not as an error; any other exception, invalid input included, as an
- * error. Thread-safe if the store is.
+ * {@value DescribedStore#UNDESCRIBED}; the tags are read from the store at each call.
+ * When the registry is a no-op, or the call runs inside another store's observation (this
+ * store decorated by another observed store), it goes straight to the store. A version
+ * conflict ends the observation with the outcome {@code conflict}, not as an error; any
+ * other exception, invalid input included, as an error. Thread-safe if the store is.
  */
 public sealed class ObservedStore implements DescribedStore permits ObservedStore.Purgeable {
 
-	private static final StoreObservationConvention DEFAULT_CONVENTION = new DefaultStoreObservationConvention();
-
 	private final Store store;
 
-	private final ObservationRegistry registry;
+	private final StoreObserver observer;
 
-	private final @Nullable StoreObservationConvention convention;
-
-	private final String backend;
-
-	private final String database;
-
-	private final String table;
-
-	private ObservedStore(Store store, ObservationRegistry registry, @Nullable StoreObservationConvention convention) {
+	private ObservedStore(Store store, StoreObserver observer) {
 		this.store = store;
-		this.registry = registry;
-		this.convention = convention;
-		this.backend = DescribedStore.backendOf(store);
-		this.database = store.database();
-		this.table = store.table();
+		this.observer = observer;
 	}
 
 	/**
@@ -66,11 +52,14 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 	 */
 	public static Store observe(Store store, ObservationRegistry registry,
 			@Nullable StoreObservationConvention convention) {
+		return observe(store, new StoreObserver(registry, convention));
+	}
+
+	static Store observe(Store store, StoreObserver observer) {
 		if (store instanceof ObservedStore) {
 			return store;
 		}
-		return (store instanceof PurgeableStore) ? new Purgeable(store, registry, convention)
-				: new ObservedStore(store, registry, convention);
+		return (store instanceof PurgeableStore) ? new Purgeable(store, observer) : new ObservedStore(store, observer);
 	}
 
 	/**
@@ -83,173 +72,135 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 
 	@Override
 	public String backend() {
-		return this.backend;
+		return DescribedStore.backendOf(this.store);
 	}
 
 	@Override
 	public String database() {
-		return this.database;
+		return this.store.database();
 	}
 
 	@Override
 	public String table() {
-		return this.table;
+		return this.store.table();
 	}
 
 	@Override
 	public Store database(String database) {
-		return observe(this.store.database(database), this.registry, this.convention);
+		return observe(this.store.database(database), this.observer);
 	}
 
 	@Override
 	public Store table(String table) {
-		return observe(this.store.table(table), this.registry, this.convention);
+		return observe(this.store.table(table), this.observer);
 	}
 
 	@Override
 	public Optional<StoreRecord> read(String key) {
-		if (this.registry.isNoop()) {
+		StoreObserver.Operation operation = this.observer.start(this.store, "read");
+		if (operation == null) {
 			return this.store.read(key);
 		}
-		Context context = new Context(this.backend, "read", this.database, this.table);
-		Observation observation = start(context);
-		try (Observation.Scope scope = observation.openScope()) {
+		try (Observation.Scope scope = operation.openScope()) {
 			return this.store.read(key);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, context, ex);
+			throw operation.failed(ex);
 		}
 		finally {
-			observation.stop();
+			operation.stop();
 		}
 	}
 
 	@Override
 	public List<StoreRecord> read(Query query) {
-		if (this.registry.isNoop()) {
+		StoreObserver.Operation operation = this.observer.start(this.store, "read");
+		if (operation == null) {
 			return this.store.read(query);
 		}
-		Context context = new Context(this.backend, "read", this.database, this.table);
-		Observation observation = start(context);
-		try (Observation.Scope scope = observation.openScope()) {
+		try (Observation.Scope scope = operation.openScope()) {
 			return this.store.read(query);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, context, ex);
+			throw operation.failed(ex);
 		}
 		finally {
-			observation.stop();
+			operation.stop();
 		}
 	}
 
 	@Override
 	public List<String> list(Query query) {
-		if (this.registry.isNoop()) {
+		StoreObserver.Operation operation = this.observer.start(this.store, "list");
+		if (operation == null) {
 			return this.store.list(query);
 		}
-		Context context = new Context(this.backend, "list", this.database, this.table);
-		Observation observation = start(context);
-		try (Observation.Scope scope = observation.openScope()) {
+		try (Observation.Scope scope = operation.openScope()) {
 			return this.store.list(query);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, context, ex);
+			throw operation.failed(ex);
 		}
 		finally {
-			observation.stop();
+			operation.stop();
 		}
 	}
 
 	@Override
 	public StoreRecord write(StoreRecord record, WriteOptions options) {
-		if (this.registry.isNoop()) {
+		StoreObserver.Operation operation = this.observer.start(this.store, "write");
+		if (operation == null) {
 			return this.store.write(record, options);
 		}
-		Context context = new Context(this.backend, "write", this.database, this.table);
-		Observation observation = start(context);
-		try (Observation.Scope scope = observation.openScope()) {
+		try (Observation.Scope scope = operation.openScope()) {
 			return this.store.write(record, options);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, context, ex);
+			throw operation.failed(ex);
 		}
 		finally {
-			observation.stop();
+			operation.stop();
 		}
 	}
 
 	@Override
 	public boolean delete(String key) {
-		if (this.registry.isNoop()) {
+		StoreObserver.Operation operation = this.observer.start(this.store, "delete");
+		if (operation == null) {
 			return this.store.delete(key);
 		}
-		Context context = new Context(this.backend, "delete", this.database, this.table);
-		Observation observation = start(context);
-		try (Observation.Scope scope = observation.openScope()) {
+		try (Observation.Scope scope = operation.openScope()) {
 			return this.store.delete(key);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, context, ex);
+			throw operation.failed(ex);
 		}
 		finally {
-			observation.stop();
+			operation.stop();
 		}
 	}
 
 	@Override
 	public void delete(String key, long expectedVersion) {
-		if (this.registry.isNoop()) {
+		StoreObserver.Operation operation = this.observer.start(this.store, "delete");
+		if (operation == null) {
 			this.store.delete(key, expectedVersion);
 			return;
 		}
-		Context context = new Context(this.backend, "delete", this.database, this.table);
-		Observation observation = start(context);
-		try (Observation.Scope scope = observation.openScope()) {
+		try (Observation.Scope scope = operation.openScope()) {
 			this.store.delete(key, expectedVersion);
 		}
 		catch (RuntimeException ex) {
-			throw failed(observation, context, ex);
+			throw operation.failed(ex);
 		}
 		finally {
-			observation.stop();
+			operation.stop();
 		}
 	}
 
 	@Override
 	public String toString() {
 		return "ObservedStore[" + this.store + "]";
-	}
-
-	private Observation start(Context context) {
-		return Observation.createNotStarted(this.convention, DEFAULT_CONVENTION, context, this.registry).start();
-	}
-
-	private static RuntimeException failed(Observation observation, Context context, RuntimeException ex) {
-		if (ex instanceof VersionConflictException) {
-			// An expected outcome of optimistic concurrency, not an error of the store.
-			context.setOutcome(StoreObservationContext.Outcome.CONFLICT);
-		}
-		else {
-			context.setOutcome(StoreObservationContext.Outcome.ERROR);
-			observation.error(ex);
-		}
-		return ex;
-	}
-
-	/**
-	 * A context that supplies itself, so starting an observation allocates no supplier.
-	 */
-	private static final class Context extends StoreObservationContext implements Supplier<StoreObservationContext> {
-
-		Context(String backend, String operation, String database, String table) {
-			super(backend, operation, database, table);
-		}
-
-		@Override
-		public StoreObservationContext get() {
-			return this;
-		}
-
 	}
 
 	/**
@@ -259,8 +210,8 @@ public sealed class ObservedStore implements DescribedStore permits ObservedStor
 
 		private final PurgeableStore purgeable;
 
-		Purgeable(Store store, ObservationRegistry registry, @Nullable StoreObservationConvention convention) {
-			super(store, registry, convention);
+		Purgeable(Store store, StoreObserver observer) {
+			super(store, observer);
 			this.purgeable = (PurgeableStore) store;
 		}
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.phanes.store.file.FileStoreEngine;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -304,7 +305,8 @@ class StoreAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UndescribedStoreConfiguration.class, ObservationConfiguration.class)
 			.run((context) -> {
 				Store store = context.getBean(Store.class);
-				assertThat(store).isInstanceOf(ObservedStore.class);
+				assertThat(store).isInstanceOf(UserStore.class);
+				assertThat(AopUtils.isCglibProxy(store)).isTrue();
 				store.write(StoreRecord.of("k", "v"));
 				store.table("other").read("k");
 				MeterRegistry meters = context.getBean(MeterRegistry.class);

@@ -9,6 +9,7 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,8 +43,9 @@ class UserStoreObservationTests extends StoreConformanceTests {
 	@AfterEach
 	void everyOperationWasObservedWithTheUsersConvention() {
 		try {
-			assertThat(this.context.getBean(Store.class)).isInstanceOf(ObservedStore.class)
-				.isInstanceOf(PurgeableStore.class);
+			Store store = this.context.getBean(Store.class);
+			assertThat(AopUtils.isJdkDynamicProxy(store)).isTrue();
+			assertThat(store).isInstanceOf(PurgeableStore.class);
 			List<Observation.Context> contexts = List.copyOf(this.observed);
 			assertThat(contexts).isNotEmpty().allSatisfy((context) -> {
 				assertThat(context.getName()).isEqualTo(UserConvention.NAME);
