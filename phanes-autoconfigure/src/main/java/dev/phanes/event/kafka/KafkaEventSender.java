@@ -2,6 +2,7 @@ package dev.phanes.event.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
@@ -25,20 +30,28 @@ import dev.phanes.event.EventPublishException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.ProducerListener;
 
 /**
  * Sends records to Kafka in publication order without ever blocking the publisher.
- * {@code KafkaProducer.send} blocks its caller while it has no metadata for a topic (up
- * to {@code max.block.ms}, the broker being away) or no room in its buffer, so a record
- * goes through one sender thread, which keeps the order, unless it can take the fast
- * path: nothing waits for that thread, the topic was acknowledged within the last minute
- * (so the producer holds its metadata) and needs no creation, and the records not yet
- * acknowledged fill less than half of the producer's buffer. Then it is sent from the
- * publishing thread, which saves the hand-over. Either way a completion completes on the
- * broker's acknowledgement, at least once. At most {@value #MAX_PENDING} records wait for
- * the thread. Thread-safe.
+ * {@code KafkaProducer.send} would block its caller while it has no metadata for a topic
+ * (the broker being away) or no room in its buffer, so the producer is given
+ * {@code max.block.ms=0}: a record it cannot take at once fails at once, untaken. A
+ * record goes through one sender thread, which keeps the order and tries a record the
+ * producer did not take again after a short backoff until the delivery timeout, unless it
+ * can take the fast path: nothing waits for that thread, the topic was acknowledged
+ * within the last minute and needs no creation, no send to it has failed since, and the
+ * records not yet acknowledged fill less than half of the producer's buffer, counting
+ * each record's key, value, headers and framing. Then it is sent from the publishing
+ * thread, which saves the hand-over, and handed to the thread if the producer does not
+ * take it. Either way a completion completes on the broker's acknowledgement, at least
+ * once. At most {@value #MAX_PENDING} records wait for the thread. Dead letters go
+ * through a template of their own, which may block its caller (a listener container's
+ * thread) the usual way. Thread-safe.
  */
 final class KafkaEventSender implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(KafkaEventSender.class);
 
 	/**
 	 * Publications that may wait for the sender thread, beyond which publish fails at
@@ -46,11 +59,27 @@ final class KafkaEventSender implements DisposableBean {
 	 */
 	static final int MAX_PENDING = 10_000;
 
+	// a record's length, attributes, timestamp delta and offset delta, as varints
+	private static final int RECORD_FRAMING = 5 + 1 + 10 + 5;
+
+	// the header of a record batch (magic v2)
+	private static final int BATCH_FRAMING = 61;
+
+	private static final int MAX_VARINT = 5;
+
 	private static final long FRESH_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final ProducerFactory<String, byte[]> producerFactory;
 
 	private final KafkaTemplate<String, byte[]> template;
+
+	private final ProducerFactory<String, byte[]> deadLetterProducerFactory;
+
+	private final KafkaTemplate<String, byte[]> deadLetterTemplate;
 
 	private final ObservationRegistry registry;
 
@@ -72,16 +101,29 @@ final class KafkaEventSender implements DisposableBean {
 	// records handed to the thread and not yet given to the producer; guarded by lock
 	private int queued;
 
+	// records being given to the producer on publishing threads; guarded by lock
+	private int sendingInline;
+
+	// whether destroy began, after which nothing is sent; guarded by lock
+	private boolean closed;
+
 	private final AtomicLong unacknowledgedBytes = new AtomicLong();
 
 	private final Map<String, AtomicLong> acknowledged = new ConcurrentHashMap<>();
 
 	KafkaEventSender(ProducerFactory<?, ?> producerFactory, KafkaEventSettings settings, KafkaTopics topics,
 			ObservationRegistry registry) {
-		this.producerFactory = producerOverrides(producerFactory, settings);
+		this.producerFactory = producerOverrides(producerFactory, settings, 0);
 		this.template = new KafkaTemplate<>(this.producerFactory);
 		this.template.setObservationEnabled(true);
 		this.template.setObservationRegistry(registry);
+		// A send the producer did not take is tried again, not logged as a failure; a
+		// send that failed is logged once, by notAcknowledged.
+		this.template.setProducerListener(new ProducerListener<>() {
+		});
+		this.deadLetterProducerFactory = producerOverrides(producerFactory, settings,
+				(int) Math.min(Integer.MAX_VALUE, settings.deliveryTimeout().toMillis()));
+		this.deadLetterTemplate = new KafkaTemplate<>(this.deadLetterProducerFactory);
 		this.registry = registry;
 		this.topics = topics;
 		this.deliveryTimeout = settings.deliveryTimeout();
@@ -91,7 +133,7 @@ final class KafkaEventSender implements DisposableBean {
 
 	@SuppressWarnings("unchecked")
 	private static ProducerFactory<String, byte[]> producerOverrides(ProducerFactory<?, ?> factory,
-			KafkaEventSettings settings) {
+			KafkaEventSettings settings, int maxBlockMillis) {
 		int deliveryTimeout = (int) Math.min(Integer.MAX_VALUE, settings.deliveryTimeout().toMillis());
 		Map<String, Object> overrides = new HashMap<>();
 		overrides.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -101,18 +143,18 @@ final class KafkaEventSender implements DisposableBean {
 		overrides.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeout);
 		// delivery.timeout.ms must cover linger.ms + request.timeout.ms
 		overrides.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, deliveryTimeout / 2));
-		overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeout);
+		overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMillis);
 		overrides.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
 				(int) Math.max(1_048_576, settings.maxSize() + 64 * 1024));
 		return (ProducerFactory<String, byte[]>) factory.copyWithConfigurationOverride(overrides);
 	}
 
 	/**
-	 * The template the sender sends with, for the dead-letter recoverer.
+	 * The template of the dead-letter recoverer.
 	 * @return the template
 	 */
-	KafkaTemplate<String, byte[]> template() {
-		return this.template;
+	KafkaTemplate<String, byte[]> deadLetterTemplate() {
+		return this.deadLetterTemplate;
 	}
 
 	/**
@@ -124,39 +166,81 @@ final class KafkaEventSender implements DisposableBean {
 	CompletableFuture<Void> send(Event<?> event, ProducerRecord<String, byte[]> record) {
 		Send send = new Send(event, record);
 		synchronized (this.lock) {
-			if (this.queued == 0 && !this.thread.isShutdown() && canSendInline(record)) {
-				send.inline = true;
+			if (this.closed) {
+				send.fail(new EventPublishException("Event " + event.id() + " to topic '" + event.topic()
+						+ "' was not sent: the event bus is closed", new IllegalStateException("closed")));
+				return send.done;
+			}
+			if (this.queued == 0 && canSendInline(send)) {
+				this.sendingInline++;
 			}
 			else {
-				try {
-					this.thread.execute(send);
-					this.queued++;
-				}
-				catch (RejectedExecutionException ex) {
-					send.fail(
-							new EventPublishException(
-									"Event " + event.id() + " to topic '" + event.topic() + "' was not sent: "
-											+ (this.thread.isShutdown() ? "the event bus is closed"
-													: MAX_PENDING + " publications are already waiting for Kafka"),
-									ex));
-				}
+				enqueue(send);
+				return send.done;
 			}
 		}
-		if (send.inline) {
-			send.send();
+		boolean taken = true;
+		try {
+			taken = send.send();
+		}
+		finally {
+			synchronized (this.lock) {
+				if (--this.sendingInline == 0) {
+					this.lock.notifyAll();
+				}
+				if (!taken) {
+					enqueue(send);
+				}
+			}
 		}
 		return send.done;
 	}
 
-	private boolean canSendInline(ProducerRecord<String, byte[]> record) {
-		AtomicLong acknowledgedAt = this.acknowledged.get(record.topic());
+	// Called with the lock held.
+	private void enqueue(Send send) {
+		try {
+			this.thread.execute(send);
+			this.queued++;
+		}
+		catch (RejectedExecutionException ex) {
+			send.fail(new EventPublishException("Event " + send.event.id() + " to topic '" + send.event.topic()
+					+ "' was not sent: " + (this.thread.isShutdown() ? "the event bus is closed"
+							: MAX_PENDING + " publications are already waiting for Kafka"),
+					ex));
+		}
+	}
+
+	private boolean canSendInline(Send send) {
+		String topic = send.record.topic();
+		AtomicLong acknowledgedAt = this.acknowledged.get(topic);
 		return acknowledgedAt != null && System.nanoTime() - acknowledgedAt.get() < FRESH_NANOS
-				&& this.topics.isReady(record.topic())
-				&& this.unacknowledgedBytes.get() + record.value().length < this.inlineBytes;
+				&& this.topics.isReady(topic) && this.unacknowledgedBytes.get() + send.size < this.inlineBytes;
+	}
+
+	/**
+	 * An upper bound of the bytes a record takes in the producer's buffer: its key (at
+	 * most three bytes a character in UTF-8), value and headers, each with the longest
+	 * varint length before it, and the framing of the record and of a batch holding only
+	 * it.
+	 * @param record the record
+	 * @return the bytes
+	 */
+	static long bufferedSize(ProducerRecord<String, byte[]> record) {
+		long size = RECORD_FRAMING + BATCH_FRAMING + MAX_VARINT;
+		String key = record.key();
+		size += MAX_VARINT + ((key != null) ? 3L * key.length() : 0);
+		size += MAX_VARINT + ((record.value() != null) ? record.value().length : 0);
+		for (Header header : record.headers()) {
+			size += 2 * MAX_VARINT + 3L * header.key().length()
+					+ ((header.value() != null) ? header.value().length : 0);
+		}
+		return size;
 	}
 
 	private EventPublishException notAcknowledged(Event<?> event, Throwable ex) {
 		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+		logger
+			.warn("Event " + event.id() + " to topic '" + event.topic() + "' was not acknowledged by Kafka: " + cause);
 		return new EventPublishException("Event " + event.id() + " to topic '" + event.topic()
 				+ "' was not acknowledged by Kafka within " + this.deliveryTimeout
 				+ " (phanes.event.kafka.delivery-timeout); other services did not receive it: " + cause, cause);
@@ -164,6 +248,16 @@ final class KafkaEventSender implements DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
+		synchronized (this.lock) {
+			this.closed = true;
+			// An inline send takes no time (it runs only when the producer cannot block),
+			// but it must reach the producer before the producer closes.
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+			long left;
+			while (this.sendingInline > 0 && (left = deadline - System.nanoTime()) > 0) {
+				TimeUnit.NANOSECONDS.timedWait(this.lock, left);
+			}
+		}
 		this.thread.shutdown();
 		if (!this.thread.awaitTermination(5, TimeUnit.SECONDS)) {
 			for (Runnable waiting : this.thread.shutdownNow()) {
@@ -172,8 +266,11 @@ final class KafkaEventSender implements DisposableBean {
 			}
 		}
 		this.template.destroy();
-		if (this.producerFactory instanceof DisposableBean disposable) {
-			disposable.destroy();
+		this.deadLetterTemplate.destroy();
+		for (ProducerFactory<?, ?> factory : List.of(this.producerFactory, this.deadLetterProducerFactory)) {
+			if (factory instanceof DisposableBean disposable) {
+				disposable.destroy();
+			}
 		}
 	}
 
@@ -184,37 +281,52 @@ final class KafkaEventSender implements DisposableBean {
 
 		private final Event<?> event;
 
-		private final ProducerRecord<String, byte[]> record;
+		// replaced by a copy when the producer did not take it, as it made its headers
+		// read-only
+		private ProducerRecord<String, byte[]> record;
 
 		private final @Nullable Observation parent;
 
 		private final long deadline;
 
-		private final CompletableFuture<Void> done = new CompletableFuture<>();
+		private final long size;
 
-		private boolean inline;
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
 
 		Send(Event<?> event, ProducerRecord<String, byte[]> record) {
 			this.event = event;
 			this.record = record;
 			this.parent = KafkaEventSender.this.registry.getCurrentObservation();
 			this.deadline = System.nanoTime() + KafkaEventSender.this.deliveryTimeout.toNanos();
+			this.size = bufferedSize(record);
 		}
 
 		@Override
 		public void run() {
 			try {
-				if (System.nanoTime() - this.deadline > 0) {
-					fail(notAcknowledged(this.event,
-							new TimeoutException("waited for the sends before it until the delivery timeout")));
-					return;
+				long backoff = FIRST_BACKOFF_NANOS;
+				while (true) {
+					long left = this.deadline - System.nanoTime();
+					if (left <= 0) {
+						fail(notAcknowledged(this.event, new TimeoutException(
+								"waited for the broker, or for the sends before it, until the delivery timeout")));
+						return;
+					}
+					// The publish observation stays the parent of the template's, on this
+					// thread too.
+					try (Observation.Scope scope = (this.parent != null) ? this.parent.openScope() : null) {
+						KafkaEventSender.this.topics.createOrWarn(this.event.topic(), "sending anyway");
+						if (send()) {
+							return;
+						}
+					}
+					TimeUnit.NANOSECONDS.sleep(Math.min(backoff, left));
+					backoff = Math.min(2 * backoff, MAX_BACKOFF_NANOS);
 				}
-				// The publish observation stays the parent of the template's, on this
-				// thread too.
-				try (Observation.Scope scope = (this.parent != null) ? this.parent.openScope() : null) {
-					KafkaEventSender.this.topics.createOrWarn(this.event.topic(), "sending anyway");
-					send();
-				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				fail(new EventPublishException("The event bus closed before the event was sent", ex));
 			}
 			finally {
 				synchronized (KafkaEventSender.this.lock) {
@@ -223,13 +335,20 @@ final class KafkaEventSender implements DisposableBean {
 			}
 		}
 
-		void send() {
-			int size = this.record.value().length;
+		/**
+		 * Give the record to the producer.
+		 * @return {@code false} if the producer did not take it, as it could not without
+		 * blocking (no metadata for the topic, or no room in its buffer); else the
+		 * completion completes when the broker acknowledges the record or the send fails
+		 */
+		boolean send() {
+			long size = this.size;
 			KafkaEventSender.this.unacknowledgedBytes.addAndGet(size);
 			try {
 				KafkaEventSender.this.template.send(this.record).whenComplete((result, ex) -> {
 					KafkaEventSender.this.unacknowledgedBytes.addAndGet(-size);
 					if (ex != null) {
+						unacknowledged(this.record.topic());
 						fail(notAcknowledged(this.event, ex));
 					}
 					else {
@@ -240,8 +359,34 @@ final class KafkaEventSender implements DisposableBean {
 			}
 			catch (RuntimeException ex) {
 				KafkaEventSender.this.unacknowledgedBytes.addAndGet(-size);
+				unacknowledged(this.record.topic());
+				if (notTaken(ex)) {
+					ProducerRecord<String, byte[]> record = this.record;
+					this.record = new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(),
+							record.key(), record.value(), new RecordHeaders(record.headers().toArray()));
+					return false;
+				}
 				fail(notAcknowledged(this.event, ex));
 			}
+			return true;
+		}
+
+		// With max.block.ms=0 a producer that cannot take a record fails the send before
+		// it returns, with a TimeoutException (BufferExhaustedException is one), which
+		// the template throws.
+		private static boolean notTaken(RuntimeException ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		// A failed send takes its topic off the fast path until the thread sends to it
+		// again with success.
+		private void unacknowledged(String topic) {
+			KafkaEventSender.this.acknowledged.remove(topic);
 		}
 
 		private void acknowledged(String topic) {

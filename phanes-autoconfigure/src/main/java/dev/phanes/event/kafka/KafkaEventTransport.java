@@ -53,7 +53,7 @@ public class KafkaEventTransport implements EventTransport, SmartLifecycle, Disp
 		this.codec = new KafkaEventCodec(types, jsonMapper, settings.maxSize());
 		this.sender = new KafkaEventSender(producerFactory, settings, topics, registry);
 		this.listeners = new KafkaEventListeners(containerFactory, this.codec, topics,
-				KafkaDeadLetters.errorHandler(settings, this.sender.template(), metrics), registry,
+				KafkaDeadLetters.errorHandler(settings, this.sender.deadLetterTemplate(), metrics), registry,
 				settings.consumerOverrides());
 	}
 

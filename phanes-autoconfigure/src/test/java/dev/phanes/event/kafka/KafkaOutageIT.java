@@ -77,6 +77,31 @@ class KafkaOutageIT {
 	}
 
 	@Test
+	void neverBlocksThePublisherWhileTheBrokerIsAwayAndTheProducersBufferFills(
+			RestartableKafkaExtension.Broker broker) {
+		String topic = "ledger-buffer";
+		Set<String> received = ConcurrentHashMap.newKeySet();
+		try (ConfigurableApplicationContext shop = KafkaEventService.run(broker.bootstrapServers(), "shop",
+				"--phanes.event.kafka.delivery-timeout=60s", "--spring.kafka.producer.buffer-memory=256KB");
+				ConfigurableApplicationContext ledger = KafkaEventService.run(broker.bootstrapServers(), "ledger")) {
+			ledger.getBean(EventBus.class).subscribe(topic, "ledger", Note.class, (event) -> received.add(event.id()));
+			EventBus bus = shop.getBean(EventBus.class);
+			List<String> acknowledged = new ArrayList<>(ids(publish(bus, topic, 0, 20)));
+			await().atMost(WAIT).until(() -> received.containsAll(acknowledged));
+			broker.stop();
+			// Each record takes some 200 bytes of the 256 KiB buffer, ten times its
+			// value:
+			// 3000 of them fill it, and a publisher sending them itself would block.
+			List<CompletableFuture<Event<Note>>> duringOutage = assertTimeoutPreemptively(Duration.ofSeconds(20),
+					() -> publish(bus, topic, 20, 3020));
+			assertThat(duringOutage).noneMatch(CompletableFuture::isCompletedExceptionally);
+			broker.start();
+			acknowledged.addAll(ids(duringOutage));
+			await().atMost(WAIT).untilAsserted(() -> assertThat(received).containsAll(acknowledged));
+		}
+	}
+
+	@Test
 	void aPublicationFailsWithAClearErrorWhenTheBrokerStaysAwayPastTheDeliveryTimeout(
 			RestartableKafkaExtension.Broker broker) {
 		String topic = "ledger-timeout";
