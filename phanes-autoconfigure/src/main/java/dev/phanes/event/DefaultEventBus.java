@@ -103,16 +103,20 @@ public class DefaultEventBus implements EventBus {
 		Assert.hasText(group, "Group must not be empty");
 		this.types.register(type);
 		EventSubscriber<T> subscriber = new EventSubscriber<>(topic, group, type, handler, this::unsubscribe);
-		if (this.subscriptions.add(subscriber) && !isListened(topic, group)) {
-			this.transport.join(topic, group, (event) -> received(event, group));
-		}
+		this.subscriptions.add(subscriber, () -> {
+			if (!isListened(topic, group)) {
+				this.transport.join(topic, group, (event) -> received(event, group));
+			}
+		});
 		return subscriber;
 	}
 
 	private void unsubscribe(EventSubscriber<?> subscriber) {
-		if (this.subscriptions.remove(subscriber) && !isListened(subscriber.topic(), subscriber.group())) {
-			this.transport.leave(subscriber.topic(), subscriber.group());
-		}
+		this.subscriptions.remove(subscriber, () -> {
+			if (!isListened(subscriber.topic(), subscriber.group())) {
+				this.transport.leave(subscriber.topic(), subscriber.group());
+			}
+		});
 	}
 
 	// the application's group stays joined on the topics it listens to
@@ -156,26 +160,28 @@ public class DefaultEventBus implements EventBus {
 	 * Hand an event published here to one subscriber of each group in this process.
 	 * @param event the event
 	 * @return the groups this process served: the application's and every subscribed
-	 * group but those whose subscriber failed, which the transport delivers again
+	 * group but those whose subscriber failed or left meanwhile, which the transport
+	 * delivers (again)
 	 */
 	private Set<String> deliverLocally(Event<?> event) {
-		Set<String> delivered = this.subscriptions.localGroups(event.topic());
-		Map<String, EventGroup> groups = this.subscriptions.groups(event.topic());
-		if (groups == null) {
-			return delivered;
-		}
-		for (Map.Entry<String, EventGroup> group : groups.entrySet()) {
+		EventSubscriptions.Local local = this.subscriptions.local(event.topic());
+		Set<String> delivered = local.groups();
+		for (Map.Entry<String, EventGroup> group : local.subscribed().entrySet()) {
 			EventSubscriber<?> subscriber = group.getValue().pick(event.key());
-			if (subscriber != null) {
-				try {
-					deliver(subscriber, event, LOCAL);
-				}
-				catch (Exception ex) {
-					logger.warn("Subscriber " + subscriber + " failed on event " + event.id() + "; the other "
-							+ "subscribers still receive it", ex);
+			boolean served;
+			try {
+				served = subscriber != null && deliver(subscriber, event, LOCAL);
+			}
+			catch (Exception ex) {
+				logger.warn("Subscriber " + subscriber + " failed on event " + event.id() + "; the other "
+						+ "subscribers still receive it", ex);
+				served = false;
+			}
+			if (!served) {
+				if (delivered == local.groups()) {
 					delivered = new LinkedHashSet<>(delivered);
-					delivered.remove(group.getKey());
 				}
+				delivered.remove(group.getKey());
 			}
 		}
 		return delivered;
@@ -197,10 +203,12 @@ public class DefaultEventBus implements EventBus {
 		}
 	}
 
-	private void deliver(EventSubscriber<?> subscriber, Event<?> event, String transport) throws Exception {
-		if (subscriber.isActive()) {
-			observeDelivery(event, transport, subscriber.group(), () -> subscriber.handle(event));
+	private boolean deliver(EventSubscriber<?> subscriber, Event<?> event, String transport) throws Exception {
+		if (!subscriber.isActive()) {
+			return false;
 		}
+		observeDelivery(event, transport, subscriber.group(), () -> subscriber.handle(event));
+		return true;
 	}
 
 	private <E extends Exception> void observeDelivery(Event<?> event, String transport, String group,

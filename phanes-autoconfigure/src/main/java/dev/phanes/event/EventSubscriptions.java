@@ -9,68 +9,78 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The subscriptions of one bus, by topic and group, and the groups an event published
- * here reaches in this process: those of its subscribers and the application's own group
- * (its {@code @EventListener} methods). Reads are lock-free; subscribing and cancelling
- * are serialised. Thread-safe.
+ * The subscriptions of one bus, by topic and group, and what an event published here
+ * reaches in this process: the groups of its subscribers and the application's own group
+ * (its {@code @EventListener} methods), as one snapshot per topic. Reads are lock-free;
+ * subscribing and cancelling are serialised, together with what the bus does when a
+ * group's first subscriber arrives or its last one leaves, so the transport hears joins
+ * and leaves in the order they happened. Thread-safe.
  */
 final class EventSubscriptions {
 
-	private final String applicationGroup;
-
 	private final Map<String, Map<String, EventGroup>> topics = new ConcurrentHashMap<>();
 
-	// per topic, replaced whenever a group joins or leaves, so that a publication reads a
-	// snapshot and the transport may cache what it derives from it
-	private final Map<String, Set<String>> localGroups = new ConcurrentHashMap<>();
+	// per subscribed topic, replaced whenever a group joins or leaves, so that a
+	// publication reads one snapshot and the transport may cache what it derives from it
+	private final Map<String, Local> local = new ConcurrentHashMap<>();
+
+	private final Local applicationOnly;
+
+	private final String applicationGroup;
 
 	private final Object lock = new Object();
 
 	EventSubscriptions(String applicationGroup) {
 		this.applicationGroup = applicationGroup;
+		this.applicationOnly = new Local(Set.of(applicationGroup), Map.of());
 	}
 
 	/**
 	 * Add a subscriber.
 	 * @param subscriber the subscriber
-	 * @return whether it is the first of its group on its topic
+	 * @param firstOfGroup run, before any other subscriber is added or removed, when it
+	 * is the first of its group on its topic
 	 */
-	boolean add(EventSubscriber<?> subscriber) {
+	void add(EventSubscriber<?> subscriber, Runnable firstOfGroup) {
 		synchronized (this.lock) {
-			EventGroup members = this.topics.computeIfAbsent(subscriber.topic(), (name) -> new ConcurrentHashMap<>())
-				.computeIfAbsent(subscriber.group(), (name) -> new EventGroup());
-			boolean first = members.isEmpty();
+			Map<String, EventGroup> groups = this.topics.computeIfAbsent(subscriber.topic(),
+					(name) -> new ConcurrentHashMap<>());
+			EventGroup members = groups.get(subscriber.group());
+			boolean first = members == null;
+			if (first) {
+				members = new EventGroup();
+			}
 			members.add(subscriber);
-			this.localGroups.remove(subscriber.topic());
-			return first;
+			if (first) {
+				groups.put(subscriber.group(), members);
+				this.local.put(subscriber.topic(), snapshot(groups));
+				firstOfGroup.run();
+			}
 		}
 	}
 
 	/**
 	 * Remove a subscriber.
 	 * @param subscriber the subscriber
-	 * @return whether it was the last of its group on its topic
+	 * @param lastOfGroup run, before any other subscriber is added or removed, when it
+	 * was the last of its group on its topic
 	 */
-	boolean remove(EventSubscriber<?> subscriber) {
+	void remove(EventSubscriber<?> subscriber, Runnable lastOfGroup) {
 		synchronized (this.lock) {
 			Map<String, EventGroup> groups = this.topics.get(subscriber.topic());
 			EventGroup members = (groups != null) ? groups.get(subscriber.group()) : null;
 			if (members != null && members.remove(subscriber)) {
 				groups.remove(subscriber.group());
-				this.localGroups.remove(subscriber.topic());
-				return true;
+				if (groups.isEmpty()) {
+					this.topics.remove(subscriber.topic());
+					this.local.remove(subscriber.topic());
+				}
+				else {
+					this.local.put(subscriber.topic(), snapshot(groups));
+				}
+				lastOfGroup.run();
 			}
-			return false;
 		}
-	}
-
-	/**
-	 * The groups subscribed to a topic in this process.
-	 * @param topic the topic
-	 * @return the groups by name, or {@code null} if there are none
-	 */
-	@Nullable Map<String, EventGroup> groups(String topic) {
-		return this.topics.get(topic);
 	}
 
 	/**
@@ -87,29 +97,30 @@ final class EventSubscriptions {
 	}
 
 	/**
-	 * The groups an event published to a topic reaches in this process: the application's
-	 * group and every subscribed group.
+	 * What an event published to a topic reaches in this process.
 	 * @param topic the topic
-	 * @return an unmodifiable set, the same instance until a group joins or leaves
+	 * @return the snapshot, the same instance until a group joins or leaves
 	 */
-	Set<String> localGroups(String topic) {
-		Set<String> groups = this.localGroups.get(topic);
-		if (groups == null) {
-			synchronized (this.lock) {
-				groups = this.localGroups.computeIfAbsent(topic, this::snapshot);
-			}
-		}
-		return groups;
+	Local local(String topic) {
+		return this.local.getOrDefault(topic, this.applicationOnly);
 	}
 
-	private Set<String> snapshot(String topic) {
+	private Local snapshot(Map<String, EventGroup> subscribed) {
 		Set<String> groups = new LinkedHashSet<>();
 		groups.add(this.applicationGroup);
-		Map<String, EventGroup> subscribed = this.topics.get(topic);
-		if (subscribed != null) {
-			groups.addAll(subscribed.keySet());
-		}
-		return Collections.unmodifiableSet(groups);
+		groups.addAll(subscribed.keySet());
+		return new Local(Collections.unmodifiableSet(groups), Map.copyOf(subscribed));
+	}
+
+	/**
+	 * The groups an event published to a topic reaches in this process, and the
+	 * subscribed ones with their members, from one moment.
+	 *
+	 * @param groups the application's group and every subscribed group
+	 * @param subscribed the subscribed groups by name (a group whose last member left
+	 * since is empty)
+	 */
+	record Local(Set<String> groups, Map<String, EventGroup> subscribed) {
 	}
 
 }

@@ -40,7 +40,9 @@ public interface EventTransport {
 	void join(String topic, String group, Receiver receiver);
 
 	/**
-	 * Stop receiving the events of a topic in a group.
+	 * Stop receiving the events of a topic in a group: once this returns, no event of the
+	 * group reaches the receiver. The bus calls {@code join} and {@code leave} one at a
+	 * time, in the order its subscriptions changed.
 	 * @param topic the topic
 	 * @param group the consumer group
 	 */

@@ -269,6 +269,40 @@ public abstract class EventBusConformanceTests {
 	}
 
 	@Test
+	void aGroupWhoseLastSubscriberHereLeftDuringAPublicationGetsTheEventElsewhere() {
+		String topic = "conformance-leaving";
+		EventBus shop = service("conformance-leaving-shop");
+		EventBus other = service("conformance-leaving-other");
+		Map<String, List<String>> received = new ConcurrentHashMap<>();
+		for (String group : List.of("x", "y")) {
+			subscribe(other, topic, topic + "-" + group, "other-" + group, received);
+		}
+		// Whichever group the publication serves first cancels the other's only
+		// subscriber in the shop, before the other is served.
+		Map<String, EventSubscription> local = new ConcurrentHashMap<>();
+		for (String group : List.of("x", "y")) {
+			String otherGroup = group.equals("x") ? "y" : "x";
+			local.put(group, shop.subscribe(topic, topic + "-" + group, Step.class, (event) -> {
+				received.computeIfAbsent("shop-" + group, (key) -> new CopyOnWriteArrayList<>()).add(event.id());
+				local.get(otherGroup).cancel();
+			}));
+		}
+		String id = shop.publish(topic, new Step("none", 0)).join().id();
+		assertThat(
+				received.getOrDefault("shop-x", List.of()).size() + received.getOrDefault("shop-y", List.of()).size())
+			.isOne();
+		String servedHere = received.containsKey("shop-x") ? "x" : "y";
+		String left = servedHere.equals("x") ? "y" : "x";
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(received.getOrDefault("other-" + left, List.of()))
+				.containsExactly(remote(List.of(id)).toArray(String[]::new)));
+		quietly(() -> {
+			assertThat(received.getOrDefault("other-" + servedHere, List.of())).isEmpty();
+			assertThat(received.getOrDefault("other-" + left, List.of())).hasSize((int) remote(1));
+		});
+	}
+
+	@Test
 	void thePublishingProcessServesItsGroupsOnceAndAnotherInstanceDoesNotServeThemAgain() {
 		String topic = "conformance-served";
 		EventBus first = service("conformance-served");

@@ -44,6 +44,16 @@ final class MemoryEventBroker {
 		return (count != null) ? count.get() : 0;
 	}
 
+	/**
+	 * How many processes joined a group on a topic.
+	 * @param topic the topic
+	 * @param group the group
+	 * @return the count
+	 */
+	int members(String topic, String group) {
+		return this.topics.getOrDefault(topic, Map.of()).getOrDefault(group, List.of()).size();
+	}
+
 	private record Member(Transport transport, EventTransport.Receiver receiver) {
 
 	}

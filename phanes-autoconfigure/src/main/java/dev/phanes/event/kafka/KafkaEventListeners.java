@@ -70,8 +70,13 @@ final class KafkaEventListeners {
 	}
 
 	void leave(String topic, String group) {
-		ConcurrentMessageListenerContainer<?, ?> container = this.containers.remove(new TopicGroup(topic, group));
+		ConcurrentMessageListenerContainer<?, ?> container;
+		synchronized (this.lock) {
+			container = this.containers.remove(new TopicGroup(topic, group));
+		}
 		if (container != null) {
+			// Waits for the consumer, so that no record of the group is taken here once
+			// the bus stopped counting the group as served here.
 			container.stop();
 		}
 	}
