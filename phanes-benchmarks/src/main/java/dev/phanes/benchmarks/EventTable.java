@@ -96,7 +96,7 @@ public final class EventTable {
 				.append("| Kafka, 1 KiB, acknowledged | Phanes EventBus over Kafka (events/s) | raw KafkaTemplate "
 						+ "(events/s) | Ratio | Goal |\n|---|--:|--:|--:|---|\n")
 				.append(String.format(Locale.ROOT,
-						"| publish %,d, wait for all acks | %s | %s | %.2f× | ≥ %.1f× %s |%n",
+						"| publish %,d, wait for all acks | %s | %s | %.2f× | ≥ %.2f× %s |%n",
 						KafkaEventBusBenchmark.BATCH, figure(phanes), figure(template), ratio, THROUGHPUT_GOAL,
 						(ratio >= THROUGHPUT_GOAL) ? "met" : "**missed**"))
 				.append(settings(phanes));
