@@ -33,7 +33,7 @@ public class DefaultDiscoveryChangeObservationConvention implements DiscoveryCha
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(DiscoveryChangeObservationContext context) {
-		MdnsView.Change change = context.getChange();
+		DiscoveryChange change = context.getChange();
 		return KeyValues.of(DiscoveryObservation.HighCardinalityKeys.VERSION.asString(),
 				String.valueOf(change.version()), DiscoveryObservation.HighCardinalityKeys.ADDED.asString(),
 				String.valueOf(change.added().size()), DiscoveryObservation.HighCardinalityKeys.REMOVED.asString(),
@@ -41,7 +41,7 @@ public class DefaultDiscoveryChangeObservationConvention implements DiscoveryCha
 				String.valueOf(change.updated().size()));
 	}
 
-	private static String kind(MdnsView.Change change) {
+	private static String kind(DiscoveryChange change) {
 		int kinds = (change.added().isEmpty() ? 0 : 1) + (change.removed().isEmpty() ? 0 : 1)
 				+ (change.updated().isEmpty() ? 0 : 1);
 		if (kinds != 1) {

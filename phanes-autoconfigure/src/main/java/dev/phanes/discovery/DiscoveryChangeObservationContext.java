@@ -7,13 +7,13 @@ import dev.phanes.observation.PhanesObservationContext;
  */
 public class DiscoveryChangeObservationContext extends PhanesObservationContext {
 
-	private final MdnsView.Change change;
+	private final DiscoveryChange change;
 
 	/**
 	 * Create a context.
 	 * @param change the change of the view
 	 */
-	public DiscoveryChangeObservationContext(MdnsView.Change change) {
+	public DiscoveryChangeObservationContext(DiscoveryChange change) {
 		this.change = change;
 	}
 
@@ -21,7 +21,7 @@ public class DiscoveryChangeObservationContext extends PhanesObservationContext 
 	 * The change of the view.
 	 * @return the change
 	 */
-	public MdnsView.Change getChange() {
+	public DiscoveryChange getChange() {
 		return this.change;
 	}
 

@@ -4,11 +4,11 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
- * Observes each change of the mDNS view as {@code phanes.discovery.change}: a timer of
- * changes by kind and, with tracing, a span of its own (a change starts no request, so
- * its span is the root of a trace).
+ * Observes each change of a discovery view (mDNS or etcd) as
+ * {@code phanes.discovery.change}: a timer of changes by kind and, with tracing, a span
+ * of its own (a change starts no request, so its span is the root of a trace).
  */
-public class DiscoveryChangeObserver implements MdnsView.Listener {
+public class DiscoveryChangeObserver implements DiscoveryListener {
 
 	private final ObservationRegistry registry;
 
@@ -33,7 +33,7 @@ public class DiscoveryChangeObserver implements MdnsView.Listener {
 	}
 
 	@Override
-	public void viewChanged(MdnsView.Change change) {
+	public void viewChanged(DiscoveryChange change) {
 		Observation
 			.createNotStarted(null, this.convention, () -> new DiscoveryChangeObservationContext(change), this.registry)
 			.observe(() -> {

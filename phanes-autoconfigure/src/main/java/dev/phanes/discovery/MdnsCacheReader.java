@@ -41,7 +41,7 @@ final class MdnsCacheReader {
 	 * @return the services with instances, and what is still to resolve
 	 */
 	Reading read(Map<String, String> browsed, MdnsRecords records, long now) {
-		Map<String, List<MdnsServiceInstance>> services = new TreeMap<>();
+		Map<String, List<DiscoveredInstance>> services = new TreeMap<>();
 		List<Unresolved> unresolved = new ArrayList<>();
 		int ignored = 0;
 		int count = 0;
@@ -50,7 +50,7 @@ final class MdnsCacheReader {
 			String type = service.getValue();
 			// by instance id: sorted, and one entry per instance however many pointers
 			// name it
-			Map<String, MdnsServiceInstance> instances = new TreeMap<>();
+			Map<String, DiscoveredInstance> instances = new TreeMap<>();
 			for (MdnsRecord record : records.find(type, MdnsRecord.Type.PTR)) {
 				if (!(record instanceof MdnsRecord.Pointer pointer) || !counts(pointer, now)) {
 					continue;
@@ -60,7 +60,7 @@ final class MdnsCacheReader {
 					break;
 				}
 				String name = pointer.instanceName();
-				MdnsServiceInstance instance = instance(records, serviceId, name + "." + type, name, now);
+				DiscoveredInstance instance = instance(records, serviceId, name + "." + type, name, now);
 				if (instance == null) {
 					if (!saidGoodbye(records, name + "." + type)) {
 						unresolved.add(new Unresolved(type, name));
@@ -77,7 +77,7 @@ final class MdnsCacheReader {
 		return new Reading(Collections.unmodifiableMap(services), List.copyOf(unresolved), ignored);
 	}
 
-	private static @Nullable MdnsServiceInstance instance(MdnsRecords records, String serviceId, String qualified,
+	private static @Nullable DiscoveredInstance instance(MdnsRecords records, String serviceId, String qualified,
 			String name, long now) {
 		MdnsRecord.Service service = newest(records, qualified, MdnsRecord.Type.SRV, MdnsRecord.Service.class, now);
 		if (service == null) {
@@ -103,7 +103,7 @@ final class MdnsCacheReader {
 				metadata.put(entry.getKey(), entry.getValue());
 			}
 		}
-		return new MdnsServiceInstance(serviceId, name, address, service.port(), secure, metadata);
+		return new DiscoveredInstance(serviceId, name, address, service.port(), secure, metadata);
 	}
 
 	/**
@@ -157,7 +157,7 @@ final class MdnsCacheReader {
 	 * @param ignored how many services were cut short because the instance limit was
 	 * reached
 	 */
-	record Reading(Map<String, List<MdnsServiceInstance>> services, List<Unresolved> unresolved, int ignored) {
+	record Reading(Map<String, List<DiscoveredInstance>> services, List<Unresolved> unresolved, int ignored) {
 
 		/**
 		 * Return whether some instance is announced but not yet resolved.

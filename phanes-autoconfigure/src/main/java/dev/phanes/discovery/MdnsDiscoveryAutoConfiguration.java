@@ -35,9 +35,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Discovery over multicast DNS: one JmDNS engine, the live view, the blocking and
- * reactive discovery clients, the registry, and auto-registration of the application when
- * its web server starts. Turned off by {@code phanes.discovery.enabled=false},
+ * Discovery over multicast DNS, the default {@code phanes.discovery.type}: one JmDNS
+ * engine, the live view, the blocking and reactive discovery clients, the registry, and
+ * auto-registration of the application when its web server starts. Turned off by
+ * {@code phanes.discovery.type=etcd}, {@code phanes.discovery.enabled=false},
  * {@code phanes.discovery.mdns.enabled=false} or
  * {@code spring.cloud.discovery.enabled=false}; auto-registration alone by
  * {@code spring.cloud.service-registry.auto-registration.enabled=false}.
@@ -48,6 +49,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ JmDNS.class, HeartbeatEvent.class })
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnProperty(name = { "phanes.discovery.enabled", "phanes.discovery.mdns.enabled" }, matchIfMissing = true)
+@ConditionalOnProperty(name = "phanes.discovery.type", havingValue = "mdns", matchIfMissing = true)
 @EnableConfigurationProperties(MdnsDiscoveryProperties.class)
 public final class MdnsDiscoveryAutoConfiguration {
 
@@ -94,7 +96,7 @@ public final class MdnsDiscoveryAutoConfiguration {
 			ApplicationEventPublisher publisher) {
 		MdnsView view = new MdnsView(transport, properties.getDomain(), properties.getSweepInterval(),
 				properties.getFirstLookupTimeout(), properties.getMaxServices(), properties.getMaxInstances());
-		view.addListener(new MdnsHeartbeatPublisher(view, publisher));
+		view.addListener(new HeartbeatPublisher(view, publisher));
 		view.start();
 		return view;
 	}

@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
  * The view composes its parts: {@link MdnsBrowser} (which services are followed),
  * {@link MdnsCacheReader} (the cache's records to instances, a pure function),
  * {@link MdnsResolveThrottle} (asking for instances announced without their records),
- * {@link MdnsViewPublisher} (the current snapshot and its changes) and
+ * {@link DiscoveryViewPublisher} (the current snapshot and its changes) and
  * {@link MdnsSweeper} (the thread). Its methods are thread-safe; listeners are called on
  * the view's thread.
  */
@@ -32,7 +32,7 @@ public final class MdnsView implements AutoCloseable {
 
 	private final MdnsViewLimits limits = new MdnsViewLimits();
 
-	private final MdnsViewPublisher publisher = new MdnsViewPublisher();
+	private final DiscoveryViewPublisher publisher = new DiscoveryViewPublisher("mDNS");
 
 	private final MdnsCacheReader reader;
 
@@ -85,7 +85,7 @@ public final class MdnsView implements AutoCloseable {
 	 * Add a listener told of each change of the view, on the view's thread.
 	 * @param listener the listener
 	 */
-	public void addListener(Listener listener) {
+	public void addListener(DiscoveryListener listener) {
 		this.publisher.addListener(listener);
 	}
 
@@ -107,13 +107,13 @@ public final class MdnsView implements AutoCloseable {
 	 * name has no instances
 	 * @return the instances, sorted by instance id
 	 */
-	public CompletableFuture<List<MdnsServiceInstance>> lookup(String serviceId) {
+	public CompletableFuture<List<DiscoveredInstance>> lookup(String serviceId) {
 		String id = serviceId.toLowerCase(Locale.ROOT);
 		if (!DnsSd.isServiceId(id)) {
 			return CompletableFuture.completedFuture(List.of());
 		}
 		CompletableFuture<Void> firstLookup = browse(id);
-		List<MdnsServiceInstance> instances = instances(id);
+		List<DiscoveredInstance> instances = instances(id);
 		if (!instances.isEmpty() || firstLookup.isDone()) {
 			return CompletableFuture.completedFuture(instances);
 		}
@@ -142,7 +142,7 @@ public final class MdnsView implements AutoCloseable {
 	 * @param serviceId the service id, lower case
 	 * @return the instances, sorted by instance id
 	 */
-	public List<MdnsServiceInstance> instances(String serviceId) {
+	public List<DiscoveredInstance> instances(String serviceId) {
 		return this.publisher.current().getOrDefault(serviceId, List.of());
 	}
 
@@ -152,7 +152,7 @@ public final class MdnsView implements AutoCloseable {
 	 */
 	public int instanceCount() {
 		int count = 0;
-		for (List<MdnsServiceInstance> instances : this.publisher.current().values()) {
+		for (List<DiscoveredInstance> instances : this.publisher.current().values()) {
 			count += instances.size();
 		}
 		return count;
@@ -212,33 +212,6 @@ public final class MdnsView implements AutoCloseable {
 			this.transport.resolve(type, name);
 			wake();
 		}
-	}
-
-	/**
-	 * Told of each change of the view.
-	 */
-	@FunctionalInterface
-	public interface Listener {
-
-		/**
-		 * Called on the view's thread after the view changed.
-		 * @param change the difference from the previous view
-		 */
-		void viewChanged(Change change);
-
-	}
-
-	/**
-	 * A change of the view.
-	 *
-	 * @param version the number of the new view
-	 * @param added instances that appeared
-	 * @param updated instances whose address, port or metadata changed (new values)
-	 * @param removed instances that left, by goodbye or expiry
-	 */
-	public record Change(long version, List<MdnsServiceInstance> added, List<MdnsServiceInstance> updated,
-			List<MdnsServiceInstance> removed) {
-
 	}
 
 }

@@ -20,9 +20,9 @@ import dev.phanes.config.ConfigReloadObservationContext;
 import dev.phanes.config.ConfigReloadSource;
 import dev.phanes.config.DefaultConfigReloadObservationConvention;
 import dev.phanes.discovery.DefaultDiscoveryChangeObservationConvention;
+import dev.phanes.discovery.DiscoveryChange;
 import dev.phanes.discovery.DiscoveryChangeObservationContext;
 import dev.phanes.discovery.DiscoveryObservation;
-import dev.phanes.discovery.MdnsView;
 import dev.phanes.event.DefaultEventObservationConvention;
 import dev.phanes.event.EventObservation;
 import dev.phanes.event.EventObservationContext;
@@ -60,7 +60,7 @@ class ObservationDocumentationTests {
 	@Test
 	void discoveryObservationIsDocumentedWithTheTagsItsConventionEmits() {
 		assertDocumented(DiscoveryObservation.CHANGE, new DefaultDiscoveryChangeObservationConvention(),
-				new DiscoveryChangeObservationContext(new MdnsView.Change(1, List.of(), List.of(), List.of())));
+				new DiscoveryChangeObservationContext(new DiscoveryChange(1, List.of(), List.of(), List.of())));
 	}
 
 	@Test

@@ -17,11 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DiscoveryChangeObserverTests {
 
-	private static final MdnsServiceInstance A = new MdnsServiceInstance("svc", "a", "127.0.0.1", 8080, false,
-			Map.of());
+	private static final DiscoveredInstance A = new DiscoveredInstance("svc", "a", "127.0.0.1", 8080, false, Map.of());
 
-	private static final MdnsServiceInstance B = new MdnsServiceInstance("svc", "b", "127.0.0.1", 8081, false,
-			Map.of());
+	private static final DiscoveredInstance B = new DiscoveredInstance("svc", "b", "127.0.0.1", 8081, false, Map.of());
 
 	@Test
 	void timesEachChangeByKind() {
@@ -29,10 +27,10 @@ class DiscoveryChangeObserverTests {
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
 		DiscoveryChangeObserver observer = new DiscoveryChangeObserver(registry);
-		observer.viewChanged(new MdnsView.Change(1, List.of(A, B), List.of(), List.of()));
-		observer.viewChanged(new MdnsView.Change(2, List.of(), List.of(), List.of(A)));
-		observer.viewChanged(new MdnsView.Change(3, List.of(), List.of(B), List.of()));
-		observer.viewChanged(new MdnsView.Change(4, List.of(A), List.of(), List.of(B)));
+		observer.viewChanged(new DiscoveryChange(1, List.of(A, B), List.of(), List.of()));
+		observer.viewChanged(new DiscoveryChange(2, List.of(), List.of(), List.of(A)));
+		observer.viewChanged(new DiscoveryChange(3, List.of(), List.of(B), List.of()));
+		observer.viewChanged(new DiscoveryChange(4, List.of(A), List.of(), List.of(B)));
 		for (String kind : List.of("added", "removed", "updated", "mixed")) {
 			assertThat(meters.get("phanes.discovery.change").tag("change", kind).timer().count()).as(kind).isOne();
 		}

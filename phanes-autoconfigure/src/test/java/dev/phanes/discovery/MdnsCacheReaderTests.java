@@ -77,7 +77,7 @@ class MdnsCacheReaderTests {
 				.record(TYPE, TYPE_PTR, CLASS_IN, TTL, DnsPacketBuilder.nameBytes("node-1." + TYPE))
 				.build());
 		assertThat(this.reader.read(BROWSED, cache, this.received).services().get("inventory"))
-			.extracting(MdnsServiceInstance::instanceId)
+			.extracting(DiscoveredInstance::instanceId)
 			.containsExactly("node-1", "node-2");
 	}
 
@@ -93,7 +93,7 @@ class MdnsCacheReaderTests {
 			.record(HOST, TYPE_A, CLASS_IN | CACHE_FLUSH, TTL, DnsPacketBuilder.ipv4(127, 0, 0, 1))
 			.build());
 		assertThat(this.reader.read(BROWSED, cache, this.received).services().get("inventory"))
-			.extracting(MdnsServiceInstance::instanceId, MdnsServiceInstance::port)
+			.extracting(DiscoveredInstance::instanceId, DiscoveredInstance::port)
 			.containsExactly(tuple("Node-1", 8081));
 	}
 

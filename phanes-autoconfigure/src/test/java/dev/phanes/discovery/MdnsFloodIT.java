@@ -273,7 +273,7 @@ class MdnsFloodIT {
 			registry.register(registration);
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(
-						() -> assertThat(this.view.instances(this.flooded)).extracting(MdnsServiceInstance::instanceId)
+						() -> assertThat(this.view.instances(this.flooded)).extracting(DiscoveredInstance::instanceId)
 							.containsExactly("node-1"));
 			registry.deregister(registration);
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.view.instances(this.flooded).isEmpty());

@@ -137,9 +137,9 @@ class MdnsMalformedPacketsIT {
 		long registered = System.nanoTime();
 		this.registry.register(registration);
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(this.browserView.instances(this.victim))
-				.extracting(MdnsServiceInstance::instanceId)
-				.contains("node-1"));
+			.untilAsserted(
+					() -> assertThat(this.browserView.instances(this.victim)).extracting(DiscoveredInstance::instanceId)
+						.contains("node-1"));
 		System.out.printf("Real peer found %d ms after registering%n", (System.nanoTime() - registered) / 1_000_000);
 		assertThat(this.browserTransport.isOpen()).isTrue();
 		assertThat(this.publisherTransport.isOpen()).isTrue();
@@ -160,7 +160,7 @@ class MdnsMalformedPacketsIT {
 		});
 		for (String serviceId : this.browserView.services()) {
 			if (!serviceId.equals(this.broken)) {
-				assertThat(this.browserView.instances(serviceId)).extracting(MdnsServiceInstance::instanceId)
+				assertThat(this.browserView.instances(serviceId)).extracting(DiscoveredInstance::instanceId)
 					.noneMatch((id) -> id.contains(this.marker) || id.startsWith("ghost") || id.startsWith("chaos")
 							|| id.startsWith("nohost") || id.contains("txt"));
 			}
@@ -210,11 +210,11 @@ class MdnsMalformedPacketsIT {
 		MdnsRegistration registration = new MdnsRegistration(this.victim, "node-1", "127.0.0.1", 8081, false, Map.of());
 		this.registry.register(registration);
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(this.browserView.instances(this.victim))
-				.extracting(MdnsServiceInstance::instanceId)
-				.contains("node-1"));
+			.untilAsserted(
+					() -> assertThat(this.browserView.instances(this.victim)).extracting(DiscoveredInstance::instanceId)
+						.contains("node-1"));
 		Thread.sleep(500);
-		assertThat(this.browserView.instances(this.victim)).extracting(MdnsServiceInstance::instanceId)
+		assertThat(this.browserView.instances(this.victim)).extracting(DiscoveredInstance::instanceId)
 			.containsExactly("node-1");
 	}
 

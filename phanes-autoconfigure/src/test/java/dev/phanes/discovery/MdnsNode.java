@@ -147,14 +147,14 @@ public final class MdnsNode {
 		}
 	}
 
-	private void print(MdnsView.Change change) {
+	private void print(DiscoveryChange change) {
 		print("ADDED", change.added());
 		print("UPDATED", change.updated());
 		print("REMOVED", change.removed());
 	}
 
-	private void print(String event, List<MdnsServiceInstance> instances) {
-		for (MdnsServiceInstance instance : instances) {
+	private void print(String event, List<DiscoveredInstance> instances) {
+		for (DiscoveredInstance instance : instances) {
 			StringBuilder line = new StringBuilder(event).append(' ')
 				.append(instance.serviceId())
 				.append(' ')

@@ -30,7 +30,7 @@ class MdnsViewTests {
 
 	private MdnsServiceRegistry registry;
 
-	private final List<MdnsView.Change> changes = new CopyOnWriteArrayList<>();
+	private final List<DiscoveryChange> changes = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void open() throws Exception {
@@ -67,7 +67,7 @@ class MdnsViewTests {
 		this.registry.register(registration);
 		await().atMost(Duration.ofSeconds(5)).until(() -> !this.browserView.instances(service).isEmpty());
 		System.out.println("added after " + (System.nanoTime() - start) / 1_000_000 + " ms");
-		MdnsServiceInstance instance = this.browserView.instances(service).get(0);
+		DiscoveredInstance instance = this.browserView.instances(service).get(0);
 		assertThat(instance.instanceId()).isEqualTo("node-1");
 		assertThat(instance.host()).isEqualTo("127.0.0.1");
 		assertThat(instance.port()).isEqualTo(8081);
@@ -87,12 +87,12 @@ class MdnsViewTests {
 		try (MdnsView patient = new MdnsView(this.browserTransport, "local", Duration.ofMillis(50),
 				Duration.ofSeconds(10), 16, 64)) {
 			patient.start();
-			CompletableFuture<List<MdnsServiceInstance>> lookup = patient.lookup(service);
+			CompletableFuture<List<DiscoveredInstance>> lookup = patient.lookup(service);
 			assertThat(lookup).isNotDone();
 			this.registry.register(new MdnsRegistration(service, "node-1", "127.0.0.1", 8081, false, Map.of()));
 			// well before the first lookup timeout: the instance ended the wait, so it is
 			// in the answer
-			assertThat(lookup.get(5, TimeUnit.SECONDS)).extracting(MdnsServiceInstance::instanceId)
+			assertThat(lookup.get(5, TimeUnit.SECONDS)).extracting(DiscoveredInstance::instanceId)
 				.containsExactly("node-1");
 		}
 	}

@@ -27,7 +27,7 @@ import dev.phanes.discovery.DnsSd;
 import dev.phanes.discovery.MdnsDiscoveryClient;
 import dev.phanes.discovery.MdnsDiscoveryProperties;
 import dev.phanes.discovery.MdnsRegistration;
-import dev.phanes.discovery.MdnsServiceInstance;
+import dev.phanes.discovery.DiscoveredInstance;
 import dev.phanes.discovery.MdnsServiceRegistry;
 import dev.phanes.discovery.MdnsTransport;
 import dev.phanes.discovery.MdnsTtlEnvironmentPostProcessor;
@@ -403,14 +403,14 @@ public class DiscoveryConvergenceBenchmark {
 					this.properties.getMaxInstances());
 		}
 
-		private void viewChanged(MdnsDiscoveryClient client, MdnsView.Change change) {
+		private void viewChanged(MdnsDiscoveryClient client, DiscoveryChange change) {
 			List<ServiceInstance> instances = client.getInstances(SERVICE_ID);
-			for (MdnsServiceInstance added : change.added()) {
+			for (DiscoveredInstance added : change.added()) {
 				if (instances.contains(added)) {
 					appeared(added.instanceId());
 				}
 			}
-			for (MdnsServiceInstance removed : change.removed()) {
+			for (DiscoveredInstance removed : change.removed()) {
 				if (instances.stream().noneMatch((instance) -> instance.getInstanceId().equals(removed.instanceId()))) {
 					departed(removed.instanceId());
 				}

@@ -6,21 +6,21 @@ import java.util.Map;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * An instance of a service as the mDNS view knows it. Equal instances have the same id,
- * address and metadata, so that Spring Cloud LoadBalancer's retry can tell a previous
- * instance from another.
+ * An instance of a service as a discovery view (mDNS or etcd) knows it. Equal instances
+ * have the same id, address and metadata, so that Spring Cloud LoadBalancer's retry can
+ * tell a previous instance from another.
  *
  * @param serviceId the service id (lower case)
- * @param instanceId the DNS-SD instance name
+ * @param instanceId the instance's id (its DNS-SD instance name, or its registry node id)
  * @param host the address to call
  * @param port the port to call
  * @param secure whether to call over HTTPS
- * @param metadata the TXT entries
+ * @param metadata the instance's metadata (TXT entries, or the node's metadata)
  */
-public record MdnsServiceInstance(String serviceId, String instanceId, String host, int port, boolean secure,
+public record DiscoveredInstance(String serviceId, String instanceId, String host, int port, boolean secure,
 		Map<String, String> metadata) implements ServiceInstance {
 
-	public MdnsServiceInstance {
+	public DiscoveredInstance {
 		metadata = Map.copyOf(metadata);
 	}
 

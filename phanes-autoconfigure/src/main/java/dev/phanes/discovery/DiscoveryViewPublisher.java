@@ -11,25 +11,35 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds the view's current instances and tells listeners how each new reading differs
- * from the previous one. {@link #publish} is called by one thread at a time; the reads
- * are thread-safe and see whole snapshots.
+ * Holds a discovery view's current instances and tells listeners how each new reading
+ * differs from the previous one. {@link #publish} is called by one thread at a time; the
+ * reads are thread-safe and see whole snapshots.
  */
-final class MdnsViewPublisher {
+public final class DiscoveryViewPublisher {
 
-	private static final Log logger = LogFactory.getLog(MdnsView.class);
+	private static final Log logger = LogFactory.getLog(DiscoveryViewPublisher.class);
 
-	private final List<MdnsView.Listener> listeners = new CopyOnWriteArrayList<>();
+	private final String engine;
 
-	private volatile Map<String, List<MdnsServiceInstance>> current = Map.of();
+	private final List<DiscoveryListener> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile Map<String, List<DiscoveredInstance>> current = Map.of();
 
 	private volatile long version;
+
+	/**
+	 * Create a publisher.
+	 * @param engine the engine feeding the view, for log messages
+	 */
+	public DiscoveryViewPublisher(String engine) {
+		this.engine = engine;
+	}
 
 	/**
 	 * Add a listener told of each change, on the publishing thread.
 	 * @param listener the listener
 	 */
-	void addListener(MdnsView.Listener listener) {
+	public void addListener(DiscoveryListener listener) {
 		this.listeners.add(listener);
 	}
 
@@ -37,7 +47,7 @@ final class MdnsViewPublisher {
 	 * Return the current instances.
 	 * @return the instances by service id, sorted
 	 */
-	Map<String, List<MdnsServiceInstance>> current() {
+	public Map<String, List<DiscoveredInstance>> current() {
 		return this.current;
 	}
 
@@ -45,7 +55,7 @@ final class MdnsViewPublisher {
 	 * Return the number of the current snapshot; it grows with each change.
 	 * @return the version
 	 */
-	long version() {
+	public long version() {
 		return this.version;
 	}
 
@@ -55,23 +65,23 @@ final class MdnsViewPublisher {
 	 * @param next the instances by service id, sorted, unmodifiable
 	 * @return the change, or {@code null} if nothing changed
 	 */
-	MdnsView.@Nullable Change publish(Map<String, List<MdnsServiceInstance>> next) {
-		Map<String, List<MdnsServiceInstance>> previous = this.current;
+	public @Nullable DiscoveryChange publish(Map<String, List<DiscoveredInstance>> next) {
+		Map<String, List<DiscoveredInstance>> previous = this.current;
 		if (previous.equals(next)) {
 			return null;
 		}
 		this.current = next;
 		this.version++;
-		MdnsView.Change change = difference(this.version, previous, next);
+		DiscoveryChange change = difference(this.version, previous, next);
 		if (logger.isDebugEnabled()) {
-			logger.debug("mDNS view changed: " + change);
+			logger.debug(this.engine + " view changed: " + change);
 		}
-		for (MdnsView.Listener listener : this.listeners) {
+		for (DiscoveryListener listener : this.listeners) {
 			try {
 				listener.viewChanged(change);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("mDNS view listener failed", ex);
+				logger.warn(this.engine + " view listener failed", ex);
 			}
 		}
 		return change;
@@ -85,15 +95,15 @@ final class MdnsViewPublisher {
 	 * @param after the new snapshot
 	 * @return the change
 	 */
-	static MdnsView.Change difference(long version, Map<String, List<MdnsServiceInstance>> before,
-			Map<String, List<MdnsServiceInstance>> after) {
-		Map<String, MdnsServiceInstance> was = index(before);
-		Map<String, MdnsServiceInstance> is = index(after);
-		List<MdnsServiceInstance> appeared = new ArrayList<>();
-		List<MdnsServiceInstance> changed = new ArrayList<>();
-		List<MdnsServiceInstance> left = new ArrayList<>();
+	static DiscoveryChange difference(long version, Map<String, List<DiscoveredInstance>> before,
+			Map<String, List<DiscoveredInstance>> after) {
+		Map<String, DiscoveredInstance> was = index(before);
+		Map<String, DiscoveredInstance> is = index(after);
+		List<DiscoveredInstance> appeared = new ArrayList<>();
+		List<DiscoveredInstance> changed = new ArrayList<>();
+		List<DiscoveredInstance> left = new ArrayList<>();
 		is.forEach((key, instance) -> {
-			MdnsServiceInstance old = was.get(key);
+			DiscoveredInstance old = was.get(key);
 			if (old == null) {
 				appeared.add(instance);
 			}
@@ -106,11 +116,11 @@ final class MdnsViewPublisher {
 				left.add(instance);
 			}
 		});
-		return new MdnsView.Change(version, List.copyOf(appeared), List.copyOf(changed), List.copyOf(left));
+		return new DiscoveryChange(version, List.copyOf(appeared), List.copyOf(changed), List.copyOf(left));
 	}
 
-	private static Map<String, MdnsServiceInstance> index(Map<String, List<MdnsServiceInstance>> snapshot) {
-		Map<String, MdnsServiceInstance> index = new HashMap<>();
+	private static Map<String, DiscoveredInstance> index(Map<String, List<DiscoveredInstance>> snapshot) {
+		Map<String, DiscoveredInstance> index = new HashMap<>();
 		snapshot.forEach((serviceId, instances) -> instances
 			.forEach((instance) -> index.put(serviceId + "/" + instance.instanceId(), instance)));
 		return index;
