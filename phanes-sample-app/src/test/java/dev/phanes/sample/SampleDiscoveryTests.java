@@ -10,8 +10,12 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.phanes.sample.model.InstanceInfo;
+import dev.phanes.test.EtcdServer;
+import dev.phanes.test.Prerequisites;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.serviceregistry.Registration;
@@ -26,9 +30,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Three sample-app instances on loopback: two of a service called {@code inventory-…},
- * and a caller whose {@code /peer} calls go to that service by name. mDNS discovery finds
- * the instances; Phanes' balancer spreads users over them, keeps each user on one, and
- * moves the users of an instance that shuts down to the other without a failed call.
+ * and a caller whose {@code /peer} calls go to that service by name. Discovery finds the
+ * instances; Phanes' balancer spreads users over them, keeps each user on one, and moves
+ * the users of an instance that shuts down to the other without a failed call. The same
+ * test runs on each discovery engine: Phanes' mDNS, Phanes' etcd registry on a real etcd,
+ * and Spring Cloud Zookeeper on a real ZooKeeper server, with the balancer unchanged.
  */
 class SampleDiscoveryTests {
 
@@ -36,17 +42,24 @@ class SampleDiscoveryTests {
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
+	private final List<AutoCloseable> engines = new ArrayList<>();
+
 	@AfterEach
-	void stop() {
+	void stop() throws Exception {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
+		for (AutoCloseable engine : this.engines) {
+			engine.close();
+		}
 	}
 
-	@Test
-	void callsAnotherServiceByNameOnTheInstancesDiscoveryFound() {
+	@ParameterizedTest
+	@EnumSource(Engine.class)
+	void callsAnotherServiceByNameOnTheInstancesDiscoveryFound(Engine engine) throws Exception {
+		List<String> arguments = start(engine);
 		String inventory = "inventory-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-		ConfigurableApplicationContext first = start(inventory, inventory);
-		ConfigurableApplicationContext second = start(inventory, inventory);
-		ConfigurableApplicationContext caller = start(inventory + "-caller", inventory);
+		ConfigurableApplicationContext first = start(inventory, inventory, arguments);
+		ConfigurableApplicationContext second = start(inventory, inventory, arguments);
+		ConfigurableApplicationContext caller = start(inventory + "-caller", inventory, arguments);
 		WebClient client = WebClient.create("http://127.0.0.1:" + port(caller));
 		Set<String> discovered = Set.of(instanceId(first), instanceId(second));
 		await().atMost(Duration.ofSeconds(10))
@@ -83,22 +96,58 @@ class SampleDiscoveryTests {
 		return chosen;
 	}
 
-	private ConfigurableApplicationContext start(String name, String peerService) {
+	/**
+	 * Start the discovery engine's server, if it has one.
+	 * @return the arguments that point the sample at it
+	 */
+	private List<String> start(Engine engine) throws Exception {
+		switch (engine) {
+			case MDNS:
+				return List.of();
+			case ETCD:
+				String etcd = EtcdServer.executable();
+				Prerequisites.require(etcd != null,
+						"the etcd program (/usr/bin/etcd or on the PATH; Debian package etcd-server)");
+				EtcdServer server = new EtcdServer(etcd);
+				this.engines.add(server);
+				return List.of("--phanes.discovery.type=etcd", "--phanes.discovery.etcd.endpoints=" + server.endpoint(),
+						"--phanes.discovery.etcd.hostname=127.0.0.1");
+			default:
+				TestingServer zookeeper = new TestingServer(true);
+				this.engines.add(zookeeper);
+				return List.of("--phanes.discovery.enabled=false", "--spring.cloud.zookeeper.enabled=true",
+						"--spring.cloud.zookeeper.connect-string=" + zookeeper.getConnectString(),
+						"--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1");
+		}
+	}
+
+	private ConfigurableApplicationContext start(String name, String peerService, List<String> engine) {
 		// arguments, not default properties, so that they win over application.yml
+		List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + name,
+				"--sample.peer-service=" + peerService, "--server.port=0", "--spring.main.banner-mode=off"));
+		arguments.addAll(engine);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class,
 				OwnNettyResources.class)
-			.run("--spring.application.name=" + name, "--sample.peer-service=" + peerService, "--server.port=0",
-					"--spring.main.banner-mode=off");
+			.run(arguments.toArray(String[]::new));
 		this.contexts.add(context);
 		return context;
 	}
 
 	private static String instanceId(ConfigurableApplicationContext context) {
-		return context.getBean(Registration.class).getInstanceId();
+		return InstanceInfo.of(context.getBean(Registration.class)).instanceId();
 	}
 
 	private static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	/**
+	 * The discovery engines the test runs on.
+	 */
+	enum Engine {
+
+		MDNS, ETCD, ZOOKEEPER
+
 	}
 
 	/**

@@ -21,8 +21,7 @@ class InstanceController {
 
 	@GetMapping("/instance")
 	InstanceInfo instance() {
-		return new InstanceInfo(this.registration.getServiceId(), this.registration.getInstanceId(),
-				this.registration.getUri().toString());
+		return InstanceInfo.of(this.registration);
 	}
 
 }
