@@ -23,10 +23,10 @@ import dev.phanes.observation.PhanesObservationDocumentation;
 import dev.phanes.store.DefaultStore;
 import dev.phanes.store.MemoryStoreEngine;
 import dev.phanes.store.ObservedStore;
-import dev.phanes.store.StoreRecord;
-import dev.phanes.store.StoreObservation;
 import dev.phanes.store.Store;
+import dev.phanes.store.StoreObservation;
 import dev.phanes.store.StoreOptions;
+import dev.phanes.store.StoreRecord;
 import dev.phanes.store.VersionConflictException;
 import dev.phanes.store.WriteOptions;
 

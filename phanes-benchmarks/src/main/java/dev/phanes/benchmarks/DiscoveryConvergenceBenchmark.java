@@ -23,11 +23,12 @@ import javax.jmdns.ServiceInfo;
 import javax.jmdns.ServiceListener;
 import javax.jmdns.impl.constants.DNSConstants;
 
+import dev.phanes.discovery.DiscoveredInstance;
+import dev.phanes.discovery.DiscoveryChange;
 import dev.phanes.discovery.DnsSd;
 import dev.phanes.discovery.MdnsDiscoveryClient;
 import dev.phanes.discovery.MdnsDiscoveryProperties;
 import dev.phanes.discovery.MdnsRegistration;
-import dev.phanes.discovery.DiscoveredInstance;
 import dev.phanes.discovery.MdnsServiceRegistry;
 import dev.phanes.discovery.MdnsTransport;
 import dev.phanes.discovery.MdnsTtlEnvironmentPostProcessor;

@@ -30,10 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
  * observability tables ({@link ObservabilityTable}) between the
  * {@value #OBSERVABILITY_BEGIN} and {@value #OBSERVABILITY_END} markers, the config
  * reload table ({@link ReloadLatencyTable}) between the {@value #CONFIG_BEGIN} and
- * {@value #CONFIG_END} markers. A table is written only if the run has its benchmarks, so
- * the store suite, {@link LoadBalancerBenchmark} and
- * {@link DiscoveryConvergenceBenchmark} can be run apart. Store pairs are found by name:
- * {@code phanesWrite} goes with {@code baselineWrite} of the same class.
+ * {@value #CONFIG_END} markers, the etcd discovery table ({@link EtcdConvergenceTable})
+ * between the {@value #ETCD_DISCOVERY_BEGIN} and {@value #ETCD_DISCOVERY_END} markers. A
+ * table is written only if the run has its benchmarks, so the store suite,
+ * {@link LoadBalancerBenchmark} and {@link DiscoveryConvergenceBenchmark} can be run
+ * apart. Store pairs are found by name: {@code phanesWrite} goes with
+ * {@code baselineWrite} of the same class.
  */
 public final class Ratios {
 
@@ -87,6 +89,16 @@ public final class Ratios {
 	 */
 	public static final String CONFIG_END = "<!-- config:end -->";
 
+	/**
+	 * Marker before the etcd discovery convergence table.
+	 */
+	public static final String ETCD_DISCOVERY_BEGIN = "<!-- etcd-discovery:begin -->";
+
+	/**
+	 * Marker after the etcd discovery convergence table.
+	 */
+	public static final String ETCD_DISCOVERY_END = "<!-- etcd-discovery:end -->";
+
 	private static final List<Backend> BACKENDS = List.of(new Backend("memory", MemoryStoreBenchmark.class, 0.8),
 			new Backend("file", FileStoreBenchmark.class, 0.8), new Backend("jpa", JpaStoreBenchmark.class, 0.7));
 
@@ -115,14 +127,16 @@ public final class Ratios {
 		String discoveryTable = ConvergenceTable.table(results);
 		String observabilityTable = ObservabilityTable.table(results);
 		String configTable = ReloadLatencyTable.table(results);
+		String etcdDiscoveryTable = EtcdConvergenceTable.table(results);
 		if (table.isEmpty() && loadBalancerTable.isEmpty() && discoveryTable.isEmpty() && observabilityTable.isEmpty()
-				&& configTable.isEmpty()) {
+				&& configTable.isEmpty() && etcdDiscoveryTable.isEmpty()) {
 			System.err.println("No store, load-balancer, discovery, observability or config benchmark in " + args[0]);
 			System.exit(1);
 		}
 		if (args.length == 1) {
 			String separator = "";
-			for (String printed : List.of(table, loadBalancerTable, discoveryTable, observabilityTable, configTable)) {
+			for (String printed : List.of(table, loadBalancerTable, discoveryTable, observabilityTable, configTable,
+					etcdDiscoveryTable)) {
 				if (!printed.isEmpty()) {
 					System.out.print(separator + printed);
 					separator = "\n";
@@ -146,6 +160,9 @@ public final class Ratios {
 		}
 		if (!configTable.isEmpty()) {
 			text = replaceBetweenMarkers(text, CONFIG_BEGIN, CONFIG_END, configTable);
+		}
+		if (!etcdDiscoveryTable.isEmpty()) {
+			text = replaceBetweenMarkers(text, ETCD_DISCOVERY_BEGIN, ETCD_DISCOVERY_END, etcdDiscoveryTable);
 		}
 		Files.writeString(markdown, text, StandardCharsets.UTF_8);
 		System.out.println("Updated " + markdown);

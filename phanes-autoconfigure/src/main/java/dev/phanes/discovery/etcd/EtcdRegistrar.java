@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
@@ -26,13 +29,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps registrations in etcd: each one is a key under a lease of its own, kept alive by
- * jetcd's one keep-alive stream (no put per interval). A lease lost — etcd answered that
- * it no longer exists, or no keep-alive answer came within its TTL — is replaced at once:
- * a new lease, the key written again; each such re-registration is counted. While etcd
- * does not answer, registering is retried every retry interval, in the background, so a
- * registration made during an outage lands when etcd is back. Deregistering deletes the
- * key and revokes the lease. Thread-safe; etcd is written from one thread.
+ * Keeps this application's registrations in etcd: each is a key under the process's one
+ * lease, granted ahead of the first registration (so that registering is one write) and
+ * kept alive by jetcd's keep-alive stream (no put per interval). A lost lease — etcd
+ * answered that it no longer exists, or no keep-alive answer came within its TTL — is
+ * replaced at once: a new lease, every registration written again under it; each
+ * registration written again is counted. While etcd does not answer, registering is
+ * retried every retry interval in the background, so a registration made during an outage
+ * lands when etcd is back. Deregistering deletes the key; closing revokes the lease.
+ * Thread-safe; etcd is written from one thread.
  */
 public final class EtcdRegistrar implements AutoCloseable {
 
@@ -58,6 +63,15 @@ public final class EtcdRegistrar implements AutoCloseable {
 
 	private final AtomicLong reregistrations = new AtomicLong();
 
+	// the lease and its keep-alive; written on the executor's thread
+	private volatile long leaseId;
+
+	private volatile @Nullable CloseableClient keepAlive;
+
+	private volatile @Nullable Instant lastKeptAlive;
+
+	private volatile @Nullable String keepAliveError;
+
 	EtcdRegistrar(Client client, GoMicroDocuments documents, Duration ttl, Duration requestTimeout,
 			Duration retryInterval) {
 		this.client = client;
@@ -65,6 +79,15 @@ public final class EtcdRegistrar implements AutoCloseable {
 		this.ttlSeconds = Math.max(1, ttl.toSeconds());
 		this.requestTimeout = requestTimeout;
 		this.retryInterval = retryInterval;
+		execute(() -> {
+			try {
+				lease();
+			}
+			catch (Exception ex) {
+				// granted again when the first registration is written
+				logger.debug("etcd lease not granted ahead of registration: " + ex);
+			}
+		});
 	}
 
 	/**
@@ -83,8 +106,8 @@ public final class EtcdRegistrar implements AutoCloseable {
 	}
 
 	/**
-	 * Deregister: delete the key and revoke the lease. Waits for etcd up to the request
-	 * timeout; a key etcd did not delete goes when its lease expires.
+	 * Deregister: delete the key. Waits for etcd up to the request timeout; a key etcd
+	 * did not delete goes when the lease expires.
 	 * @param registration the registration
 	 */
 	public void deregister(EtcdRegistration registration) {
@@ -108,7 +131,7 @@ public final class EtcdRegistrar implements AutoCloseable {
 	}
 
 	/**
-	 * How many times a lost lease was replaced.
+	 * How many registrations were written again after their lease was lost.
 	 * @return the count
 	 */
 	public long reregistrations() {
@@ -120,15 +143,80 @@ public final class EtcdRegistrar implements AutoCloseable {
 		for (EtcdRegistration registration : List.copyOf(this.kept.keySet())) {
 			deregister(registration);
 		}
+		await(submit(() -> {
+			dropLease();
+			return true;
+		}));
 		this.executor.shutdownNow();
 	}
 
-	private Future<Boolean> submit(java.util.concurrent.Callable<Boolean> task) {
+	/**
+	 * The current lease, granted (with its keep-alive) if there is none. Called on the
+	 * executor's thread.
+	 */
+	private long lease() throws Exception {
+		if (this.leaseId == 0) {
+			long lease = call(this.client.getLeaseClient().grant(this.ttlSeconds)).getID();
+			this.leaseId = lease;
+			this.keepAlive = this.client.getLeaseClient().keepAlive(lease, new Observer(lease));
+		}
+		return this.leaseId;
+	}
+
+	/**
+	 * Forget the current lease, revoking it (a lease whose stream ended may still be
+	 * alive in etcd, holding keys). Called on the executor's thread.
+	 */
+	private void dropLease() {
+		CloseableClient stream = this.keepAlive;
+		if (stream != null) {
+			stream.close();
+		}
+		long lease = this.leaseId;
+		this.leaseId = 0;
+		this.keepAlive = null;
+		if (lease != 0) {
+			this.client.getLeaseClient().revoke(lease);
+		}
+	}
+
+	/**
+	 * Replace a lost lease: a new lease, every registration written again. Called on the
+	 * executor's thread.
+	 */
+	private void lost(long lease, String reason) {
+		if (this.leaseId != lease) {
+			return;
+		}
+		dropLease();
+		List<Kept> wanted = this.kept.values().stream().filter((registered) -> registered.wanted).toList();
+		if (!wanted.isEmpty()) {
+			logger.warn("The etcd lease of "
+					+ wanted.stream().map((registered) -> registered.registration.toString()).toList() + " was lost ("
+					+ reason + "); registering again");
+		}
+		for (Kept registered : wanted) {
+			this.reregistrations.incrementAndGet();
+			registered.registered = false;
+			registered.write();
+		}
+	}
+
+	private Future<Boolean> submit(Callable<Boolean> task) {
 		try {
 			return this.executor.submit(task);
 		}
 		catch (RejectedExecutionException ex) {
-			return java.util.concurrent.CompletableFuture.completedFuture(false);
+			return CompletableFuture.completedFuture(false);
+		}
+	}
+
+	private void execute(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// closed
 		}
 	}
 
@@ -145,7 +233,7 @@ public final class EtcdRegistrar implements AutoCloseable {
 		}
 	}
 
-	private <T> T call(java.util.concurrent.CompletableFuture<T> request) throws Exception {
+	private <T> T call(CompletableFuture<T> request) throws Exception {
 		try {
 			return request.get(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -154,13 +242,17 @@ public final class EtcdRegistrar implements AutoCloseable {
 		}
 	}
 
+	private static boolean isLeaseGone(Throwable ex) {
+		return ex instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
+	}
+
 	/**
 	 * What is known of one registration.
 	 *
 	 * @param registration the registration
 	 * @param registered whether its key is in etcd as far as this application knows
 	 * @param leaseId the lease of its key, or 0
-	 * @param lastKeptAlive when etcd last renewed its lease, or {@code null}
+	 * @param lastKeptAlive when etcd last renewed the lease, or {@code null}
 	 * @param lastError what went wrong last, or {@code null}
 	 */
 	public record State(EtcdRegistration registration, boolean registered, long leaseId,
@@ -169,7 +261,7 @@ public final class EtcdRegistrar implements AutoCloseable {
 	}
 
 	/**
-	 * One registration kept alive; its fields change on the registrar's thread.
+	 * One registration kept in etcd; its fields change on the registrar's thread.
 	 */
 	private final class Kept {
 
@@ -177,13 +269,7 @@ public final class EtcdRegistrar implements AutoCloseable {
 
 		private volatile boolean wanted;
 
-		private volatile long leaseId;
-
 		private volatile boolean registered;
-
-		private volatile @Nullable CloseableClient keepAlive;
-
-		private volatile @Nullable Instant lastKeptAlive;
 
 		private volatile @Nullable String lastError;
 
@@ -192,7 +278,9 @@ public final class EtcdRegistrar implements AutoCloseable {
 		}
 
 		State state() {
-			return new State(this.registration, this.registered, this.leaseId, this.lastKeptAlive, this.lastError);
+			String error = (this.lastError != null) ? this.lastError : EtcdRegistrar.this.keepAliveError;
+			return new State(this.registration, this.registered, this.registered ? EtcdRegistrar.this.leaseId : 0,
+					EtcdRegistrar.this.lastKeptAlive, error);
 		}
 
 		/**
@@ -204,16 +292,11 @@ public final class EtcdRegistrar implements AutoCloseable {
 				return false;
 			}
 			try {
-				if (this.leaseId == 0) {
-					long lease = call(EtcdRegistrar.this.client.getLeaseClient().grant(EtcdRegistrar.this.ttlSeconds))
-						.getID();
-					this.leaseId = lease;
-					this.keepAlive = EtcdRegistrar.this.client.getLeaseClient().keepAlive(lease, new Observer(lease));
-				}
+				long lease = lease();
 				call(EtcdRegistrar.this.client.getKVClient()
 					.put(EtcdView.bytes(EtcdRegistrar.this.documents.key(this.registration)),
-							io.etcd.jetcd.ByteSequence.from(EtcdRegistrar.this.documents.encode(this.registration)),
-							PutOption.builder().withLeaseId(this.leaseId).build()));
+							ByteSequence.from(EtcdRegistrar.this.documents.encode(this.registration)),
+							PutOption.builder().withLeaseId(lease).build()));
 				this.registered = true;
 				this.lastError = null;
 				return true;
@@ -223,29 +306,26 @@ public final class EtcdRegistrar implements AutoCloseable {
 				if (isLeaseGone(ex)) {
 					dropLease();
 				}
-				schedule(this::write);
+				try {
+					EtcdRegistrar.this.executor.schedule(this::write, EtcdRegistrar.this.retryInterval.toMillis(),
+							TimeUnit.MILLISECONDS);
+				}
+				catch (RejectedExecutionException closed) {
+					// closed
+				}
 				return false;
 			}
 		}
 
 		/**
-		 * Delete the key and revoke the lease.
-		 * @return whether etcd deleted the key
+		 * Delete the key.
+		 * @return whether etcd deleted it
 		 */
 		boolean delete() {
-			CloseableClient stream = this.keepAlive;
-			if (stream != null) {
-				stream.close();
-			}
-			long lease = this.leaseId;
-			this.leaseId = 0;
 			this.registered = false;
 			try {
 				call(EtcdRegistrar.this.client.getKVClient()
 					.delete(EtcdView.bytes(EtcdRegistrar.this.documents.key(this.registration))));
-				if (lease != 0) {
-					EtcdRegistrar.this.client.getLeaseClient().revoke(lease);
-				}
 				return true;
 			}
 			catch (Exception ex) {
@@ -254,92 +334,41 @@ public final class EtcdRegistrar implements AutoCloseable {
 			}
 		}
 
-		/**
-		 * Replace a lost lease: a new lease, the key written again.
-		 * @param lease the lease that was lost
-		 * @param reason why it is considered lost
-		 */
-		void lost(long lease, String reason) {
-			if (!this.wanted || this.leaseId != lease) {
-				return;
-			}
-			EtcdRegistrar.this.reregistrations.incrementAndGet();
-			logger.warn("The etcd lease of " + this.registration + " was lost (" + reason + "); registering again");
-			this.registered = false;
-			dropLease();
-			write();
+	}
+
+	/**
+	 * What jetcd tells of the lease's keep-alive.
+	 */
+	private final class Observer implements StreamObserver<LeaseKeepAliveResponse> {
+
+		private final long lease;
+
+		Observer(long lease) {
+			this.lease = lease;
 		}
 
-		private void dropLease() {
-			CloseableClient stream = this.keepAlive;
-			if (stream != null) {
-				stream.close();
-			}
-			long lease = this.leaseId;
-			this.leaseId = 0;
-			this.keepAlive = null;
-			if (lease != 0) {
-				// a lease still alive (its stream ended, not the lease) would hold no key
-				EtcdRegistrar.this.client.getLeaseClient().revoke(lease);
-			}
+		@Override
+		public void onNext(LeaseKeepAliveResponse response) {
+			EtcdRegistrar.this.lastKeptAlive = Instant.now();
+			EtcdRegistrar.this.keepAliveError = null;
 		}
 
-		private void schedule(Runnable task) {
-			try {
-				EtcdRegistrar.this.executor.schedule(task, EtcdRegistrar.this.retryInterval.toMillis(),
-						TimeUnit.MILLISECONDS);
+		@Override
+		public void onError(Throwable error) {
+			if (isLeaseGone(error)) {
+				execute(() -> lost(this.lease, "etcd said the lease does not exist"));
 			}
-			catch (RejectedExecutionException ex) {
-				// closed
+			else {
+				// jetcd restarts the stream on its own; the lease is lost only if no
+				// answer
+				// comes within its TTL (onCompleted)
+				EtcdRegistrar.this.keepAliveError = "keep-alive stream failed: " + error;
 			}
 		}
 
-		private static boolean isLeaseGone(Exception ex) {
-			return ex instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
-		}
-
-		/**
-		 * What jetcd tells of one lease's keep-alive.
-		 */
-		private final class Observer implements StreamObserver<LeaseKeepAliveResponse> {
-
-			private final long lease;
-
-			Observer(long lease) {
-				this.lease = lease;
-			}
-
-			@Override
-			public void onNext(LeaseKeepAliveResponse response) {
-				Kept.this.lastKeptAlive = Instant.now();
-			}
-
-			@Override
-			public void onError(Throwable error) {
-				if (error instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
-					execute(() -> lost(this.lease, "etcd said the lease does not exist"));
-				}
-				else {
-					// jetcd restarts the stream on its own; the lease is lost only if no
-					// answer comes within its TTL (onCompleted)
-					Kept.this.lastError = "keep-alive stream failed: " + error;
-				}
-			}
-
-			@Override
-			public void onCompleted() {
-				execute(() -> lost(this.lease, "no keep-alive answer within the TTL"));
-			}
-
-			private void execute(Runnable task) {
-				try {
-					EtcdRegistrar.this.executor.execute(task);
-				}
-				catch (RejectedExecutionException ex) {
-					// closed
-				}
-			}
-
+		@Override
+		public void onCompleted() {
+			execute(() -> lost(this.lease, "no keep-alive answer within the TTL"));
 		}
 
 	}
