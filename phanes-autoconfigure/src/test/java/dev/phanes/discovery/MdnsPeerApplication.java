@@ -27,7 +27,7 @@ public class MdnsPeerApplication {
 	/**
 	 * How long {@code /slow} takes.
 	 */
-	static final Duration SLOW = Duration.ofSeconds(2);
+	public static final Duration SLOW = Duration.ofSeconds(2);
 
 	@Bean
 	RouterFunction<ServerResponse> routes() {

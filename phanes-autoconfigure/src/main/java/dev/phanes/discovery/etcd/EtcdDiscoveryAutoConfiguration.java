@@ -78,9 +78,15 @@ public final class EtcdDiscoveryAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(name = "phanesEtcdDiscoveryClient")
 	Client phanesEtcdDiscoveryClient(EtcdDiscoveryProperties properties, Environment environment) {
+		// Requests fail at once while etcd is unreachable instead of waiting in the
+		// client
+		// for it: the registrar and the view retry on their own, and a request they gave
+		// up
+		// on must not land later (a late put could bring back a deleted key).
 		ClientBuilder builder = Client.builder()
 			.endpoints(endpoints(properties, environment).toArray(String[]::new))
-			.connectTimeout(properties.getConnectTimeout());
+			.connectTimeout(properties.getConnectTimeout())
+			.waitForReady(false);
 		if (properties.getUser() != null) {
 			builder.user(ByteSequence.from(properties.getUser(), StandardCharsets.UTF_8));
 			builder.password(ByteSequence.from((properties.getPassword() != null) ? properties.getPassword() : "",
@@ -119,9 +125,14 @@ public final class EtcdDiscoveryAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EtcdRegistrar etcdRegistrar(@Qualifier("phanesEtcdDiscoveryClient") Client client,
-			EtcdDiscoveryProperties properties) {
-		return new EtcdRegistrar(client, documents(properties), properties.getTtl(), properties.getRequestTimeout(),
-				properties.getRetryInterval());
+			EtcdDiscoveryProperties properties, EtcdView view) {
+		EtcdRegistrar registrar = new EtcdRegistrar(client, documents(properties), properties.getTtl(),
+				properties.getRequestTimeout(), properties.getRetryInterval());
+		// a registration whose key left the registry while it is registered is written
+		// again
+		view.addListener((change) -> change.removed()
+			.forEach((instance) -> registrar.restore(instance.serviceId(), instance.instanceId())));
+		return registrar;
 	}
 
 	private static GoMicroDocuments documents(EtcdDiscoveryProperties properties) {
@@ -202,7 +213,7 @@ public final class EtcdDiscoveryAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("etcdDiscovery")
+	@ConditionalOnEnabledHealthIndicator("etcd-discovery")
 	static class HealthConfiguration {
 
 		@Bean

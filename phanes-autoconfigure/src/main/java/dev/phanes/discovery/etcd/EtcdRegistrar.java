@@ -98,6 +98,9 @@ public final class EtcdRegistrar implements AutoCloseable {
 	 */
 	public void register(EtcdRegistration registration) {
 		Kept registered = this.kept.computeIfAbsent(registration, Kept::new);
+		// the same ids, maybe another port or metadata: the document written is the new
+		// one
+		registered.registration = registration;
 		registered.wanted = true;
 		if (!await(submit(registered::write))) {
 			logger.warn("Could not register " + registration + " in etcd yet (" + registered.lastError
@@ -188,7 +191,15 @@ public final class EtcdRegistrar implements AutoCloseable {
 		if (this.leaseId != lease) {
 			return;
 		}
-		dropLease();
+		// Forgotten, not revoked yet: a lease only presumed lost (no keep-alive answer in
+		// time) may still hold the keys, which stay visible until they are written under
+		// the new lease.
+		CloseableClient stream = this.keepAlive;
+		if (stream != null) {
+			stream.close();
+		}
+		this.leaseId = 0;
+		this.keepAlive = null;
 		List<Kept> wanted = this.kept.values().stream().filter((registered) -> registered.wanted).toList();
 		if (!wanted.isEmpty()) {
 			logger.warn("The etcd lease of "
@@ -200,6 +211,29 @@ public final class EtcdRegistrar implements AutoCloseable {
 			registered.registered = false;
 			registered.write();
 		}
+		this.client.getLeaseClient().revoke(lease);
+	}
+
+	/**
+	 * Write a registration again if it is this application's and still wanted: its key
+	 * left the registry while its lease lives (deleted by hand, or by a delete that
+	 * arrived late).
+	 * @param serviceId the service id of the instance that left
+	 * @param instanceId its instance id
+	 */
+	void restore(String serviceId, String instanceId) {
+		execute(() -> {
+			for (Kept registered : this.kept.values()) {
+				EtcdRegistration registration = registered.registration;
+				if (registered.wanted && registered.registered && registration.getServiceId().equals(serviceId)
+						&& registration.getInstanceId().equals(instanceId)) {
+					logger.warn("The etcd key of " + registration
+							+ " was deleted while it is registered; writing it again");
+					this.reregistrations.incrementAndGet();
+					registered.write();
+				}
+			}
+		});
 	}
 
 	private Future<Boolean> submit(Callable<Boolean> task) {
@@ -265,7 +299,7 @@ public final class EtcdRegistrar implements AutoCloseable {
 	 */
 	private final class Kept {
 
-		private final EtcdRegistration registration;
+		private volatile EtcdRegistration registration;
 
 		private volatile boolean wanted;
 
@@ -291,8 +325,9 @@ public final class EtcdRegistrar implements AutoCloseable {
 			if (!this.wanted) {
 				return false;
 			}
+			long lease = 0;
 			try {
-				long lease = lease();
+				lease = lease();
 				call(EtcdRegistrar.this.client.getKVClient()
 					.put(EtcdView.bytes(EtcdRegistrar.this.documents.key(this.registration)),
 							ByteSequence.from(EtcdRegistrar.this.documents.encode(this.registration)),
@@ -303,8 +338,10 @@ public final class EtcdRegistrar implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				this.lastError = "registration failed: " + ex;
-				if (isLeaseGone(ex)) {
-					dropLease();
+				if (isLeaseGone(ex) && lease != 0) {
+					// every key under that lease is gone: all are written again now
+					lost(lease, "etcd said the lease does not exist");
+					return this.registered;
 				}
 				try {
 					EtcdRegistrar.this.executor.schedule(this::write, EtcdRegistrar.this.retryInterval.toMillis(),

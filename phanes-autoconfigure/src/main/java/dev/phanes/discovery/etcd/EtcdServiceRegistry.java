@@ -1,5 +1,6 @@
 package dev.phanes.discovery.etcd;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,9 +50,15 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 		this.registrar.deregister(registration);
 	}
 
+	/**
+	 * Deregister every registration; the registrar stays usable (Spring Cloud closes the
+	 * registry when the auto-registration stops, which a context may start again).
+	 */
 	@Override
 	public void close() {
-		this.registrar.close();
+		for (EtcdRegistration registration : List.copyOf(this.statuses.keySet())) {
+			deregister(registration);
+		}
 	}
 
 	/**

@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -77,6 +79,22 @@ public final class EtcdView implements AutoCloseable {
 	// written on the executor's thread
 	private volatile Watch.@Nullable Watcher watcher;
 
+	// confined to the executor's thread: the number of the current watcher, whose
+	// callbacks alone count; a watcher closed or replaced may still deliver
+	private long generation;
+
+	// confined to the executor's thread: whether a read of the whole prefix is under way
+	// or
+	// scheduled, so that a run of watch errors starts one read loop, not one each
+	private boolean readPending;
+
+	// confined to the executor's thread: whether the view was read once
+	private boolean readOnce;
+
+	// confined to the executor's thread: the revision of each document left out, so that
+	// a document read again is not counted and warned about again
+	private final Map<String, Long> rejectedAt = new HashMap<>();
+
 	// confined to the executor's thread
 	private long lastWarning = System.nanoTime() - WARNING_SPACING_NANOS;
 
@@ -111,7 +129,10 @@ public final class EtcdView implements AutoCloseable {
 	public void start() {
 		boolean read;
 		try {
-			read = this.executor.submit(this::read).get(this.requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+			read = this.executor.submit(() -> {
+				this.readPending = true;
+				return read();
+			}).get(this.requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -247,6 +268,10 @@ public final class EtcdView implements AutoCloseable {
 		return this.rejected.get();
 	}
 
+	/**
+	 * Read the whole prefix, replacing the view, and watch it from the revision read; on
+	 * failure, try again after the retry interval. Runs while {@code readPending}.
+	 */
 	private boolean read() {
 		if (this.closed) {
 			return false;
@@ -270,9 +295,18 @@ public final class EtcdView implements AutoCloseable {
 			return false;
 		}
 		this.byKey.clear();
+		Set<String> present = new HashSet<>();
 		for (KeyValue keyValue : response.getKvs()) {
-			put(string(keyValue.getKey()), keyValue.getValue().getBytes());
+			String key = string(keyValue.getKey());
+			present.add(key);
+			put(key, keyValue.getValue().getBytes(), keyValue.getModRevision());
 		}
+		this.rejectedAt.keySet().retainAll(present);
+		if (this.readOnce) {
+			this.resyncs.incrementAndGet();
+		}
+		this.readOnce = true;
+		this.readPending = false;
 		this.revision = response.getHeader().getRevision();
 		this.lastRead = Instant.now();
 		this.lastError = null;
@@ -286,25 +320,33 @@ public final class EtcdView implements AutoCloseable {
 		if (this.watcher != null) {
 			this.watcher.close();
 		}
+		long watching = ++this.generation;
 		WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
 		this.watcher = this.client.getWatchClient()
-			.watch(bytes(this.documents.prefix()), option, Watch
-				.listener((response) -> execute(() -> changed(response)), (error) -> execute(() -> failed(error))));
+			.watch(bytes(this.documents.prefix()), option,
+					Watch.listener((response) -> execute(() -> changed(watching, response)),
+							(error) -> execute(() -> failed(watching, error))));
 	}
 
-	private void changed(WatchResponse response) {
-		if (this.closed) {
+	private void changed(long watching, WatchResponse response) {
+		if (this.closed || watching != this.generation) {
 			return;
 		}
 		for (WatchEvent event : response.getEvents()) {
+			long modified = event.getKeyValue().getModRevision();
+			if (modified <= this.revision) {
+				// already in the view: read with the prefix, or seen before a resume
+				continue;
+			}
 			String key = string(event.getKeyValue().getKey());
 			if (event.getEventType() == WatchEvent.EventType.PUT) {
-				put(key, event.getKeyValue().getValue().getBytes());
+				put(key, event.getKeyValue().getValue().getBytes(), modified);
 			}
 			else if (event.getEventType() == WatchEvent.EventType.DELETE) {
 				this.byKey.remove(key);
+				this.rejectedAt.remove(key);
 			}
-			this.revision = Math.max(this.revision, event.getKeyValue().getModRevision());
+			this.revision = modified;
 		}
 		this.revision = Math.max(this.revision, response.getHeader().getRevision());
 		this.lastRead = Instant.now();
@@ -312,11 +354,17 @@ public final class EtcdView implements AutoCloseable {
 		publish();
 	}
 
-	private void failed(Throwable error) {
-		if (this.closed) {
+	private void failed(long watching, Throwable error) {
+		if (this.closed || watching != this.generation) {
 			return;
 		}
-		this.resyncs.incrementAndGet();
+		if (!(error instanceof CompactedException)) {
+			this.lastError = "watch failed: " + error;
+		}
+		if (this.readPending) {
+			return;
+		}
+		this.readPending = true;
 		if (error instanceof CompactedException compacted) {
 			logger.warn("Watch of the etcd registry fell behind compaction (revision "
 					+ compacted.getCompactedRevision() + "); reading it again");
@@ -328,12 +376,17 @@ public final class EtcdView implements AutoCloseable {
 		read();
 	}
 
-	private void put(String key, byte[] value) {
+	private void put(String key, byte[] value, long modified) {
 		try {
 			this.byKey.put(key, this.documents.decode(key, value));
+			this.rejectedAt.remove(key);
 		}
 		catch (InvalidRegistryDocumentException ex) {
 			this.byKey.remove(key);
+			Long counted = this.rejectedAt.put(key, modified);
+			if (counted != null && counted == modified) {
+				return;
+			}
 			this.rejected.incrementAndGet();
 			long now = System.nanoTime();
 			if (now - this.lastWarning >= WARNING_SPACING_NANOS) {

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -109,8 +111,9 @@ class EtcdDiscoveryIT {
 	}
 
 	/**
-	 * The lease (30 s) outlives the wait: only the deletion at shutdown can take the
-	 * instance out of the view in time.
+	 * The lease (30 s) outlives the wait, and a request is in flight while the
+	 * application stops: the key leaves the registry, and the peer's view, before that
+	 * request is answered, so before the web server's graceful drain ends.
 	 */
 	@Test
 	void aStoppingApplicationDeletesItsKeyBeforeItsWebServerDrains(EtcdServer etcd) throws Exception {
@@ -119,13 +122,37 @@ class EtcdDiscoveryIT {
 		ConfigurableApplicationContext caller = start(etcd, unique("orders"));
 		DiscoveryClient discovery = caller.getBean(DiscoveryClient.class);
 		await().atMost(WAIT).until(() -> discovery.getInstances(inventory).size() == 1);
+		AtomicLong answered = new AtomicLong();
+		CompletableFuture<String> inFlight = WebClient.create("http://127.0.0.1:" + port(leaving))
+			.get()
+			.uri("/slow")
+			.retrieve()
+			.bodyToMono(String.class)
+			.doOnNext((body) -> answered.set(System.nanoTime()))
+			.toFuture();
+		Thread.sleep(300);
 		this.contexts.remove(leaving);
 		Thread closer = new Thread(leaving::close);
 		closer.start();
-		await().atMost(Duration.ofSeconds(10)).until(() -> discovery.getInstances(inventory).isEmpty());
+		await().atMost(MdnsPeerApplication.SLOW).until(() -> discovery.getInstances(inventory).isEmpty());
+		long gone = System.nanoTime();
 		assertThat(get(etcd, "/micro/registry/" + inventory + "/")).isEmpty();
+		assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("slow");
+		assertThat(gone).isLessThan(answered.get());
 		closer.join(20_000);
 		assertThat(closer.isAlive()).isFalse();
+	}
+
+	@Test
+	void aKeyDeletedWhileItsInstanceRunsIsWrittenAgain(EtcdServer etcd) throws Exception {
+		String inventory = unique("inventory");
+		ConfigurableApplicationContext app = start(etcd, inventory, "phanes.discovery.etcd.ttl=30s");
+		EtcdRegistrar registrar = app.getBean(EtcdRegistrar.class);
+		String key = string(get(etcd, "/micro/registry/" + inventory + "/").get(0).getKey());
+		etcd.delete(key);
+		await().atMost(WAIT).until(() -> registrar.reregistrations() == 1);
+		await().atMost(WAIT).until(() -> get(etcd, "/micro/registry/" + inventory + "/").size() == 1);
+		await().atMost(WAIT).until(() -> app.getBean(DiscoveryClient.class).getInstances(inventory).size() == 1);
 	}
 
 	@Test
@@ -152,7 +179,7 @@ class EtcdDiscoveryIT {
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(get(etcd, "/micro/registry/" + inventory + "/")).singleElement()
 				.satisfies((key) -> assertThat(key.getLease()).isNotZero().isNotEqualTo(lease)));
-		assertThat(app.getBean(DiscoveryClient.class).getInstances(inventory)).hasSize(1);
+		await().atMost(WAIT).until(() -> app.getBean(DiscoveryClient.class).getInstances(inventory).size() == 1);
 	}
 
 	@Test
