@@ -1,5 +1,6 @@
 package dev.phanes.collector;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import ch.qos.logback.classic.Level;
@@ -78,9 +79,23 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 		if (this.closed) {
 			return;
 		}
-		// The stop holds the configuration lock and forgets all listeners before it lets
-		// go: come back once it has.
+		// The stop forgets all listeners; whoever stopped the context (Spring Boot
+		// starting
+		// the logging of another application in this JVM) then resets and configures it
+		// again on its own thread, iterating the listeners without a lock. Come back only
+		// once the context has started again, so as not to add to that list while it is
+		// being iterated.
 		Thread reinstall = new Thread(() -> {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (!this.context.isStarted() && !this.closed && System.nanoTime() < deadline) {
+				try {
+					Thread.sleep(10);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
 			ReentrantLock lock = this.context.getConfigurationLock();
 			lock.lock();
 			try {
