@@ -171,6 +171,18 @@ public final class EtcdRegistrar implements AutoCloseable {
 	 * alive in etcd, holding keys). Called on the executor's thread.
 	 */
 	private void dropLease() {
+		long lease = forgetLease();
+		if (lease != 0) {
+			this.client.getLeaseClient().revoke(lease);
+		}
+	}
+
+	/**
+	 * Stop keeping the current lease alive and forget it, without revoking it. Called on
+	 * the executor's thread.
+	 * @return the lease forgotten, or 0
+	 */
+	private long forgetLease() {
 		CloseableClient stream = this.keepAlive;
 		if (stream != null) {
 			stream.close();
@@ -178,9 +190,7 @@ public final class EtcdRegistrar implements AutoCloseable {
 		long lease = this.leaseId;
 		this.leaseId = 0;
 		this.keepAlive = null;
-		if (lease != 0) {
-			this.client.getLeaseClient().revoke(lease);
-		}
+		return lease;
 	}
 
 	/**
@@ -194,12 +204,7 @@ public final class EtcdRegistrar implements AutoCloseable {
 		// Forgotten, not revoked yet: a lease only presumed lost (no keep-alive answer in
 		// time) may still hold the keys, which stay visible until they are written under
 		// the new lease.
-		CloseableClient stream = this.keepAlive;
-		if (stream != null) {
-			stream.close();
-		}
-		this.leaseId = 0;
-		this.keepAlive = null;
+		forgetLease();
 		List<Kept> wanted = this.kept.values().stream().filter((registered) -> registered.wanted).toList();
 		if (!wanted.isEmpty()) {
 			logger.warn("The etcd lease of "

@@ -100,8 +100,6 @@ public final class EtcdView implements AutoCloseable {
 
 	private volatile long revision;
 
-	private volatile @Nullable Instant lastRead;
-
 	private volatile @Nullable String lastError;
 
 	private volatile @Nullable Contact contact;
@@ -199,14 +197,6 @@ public final class EtcdView implements AutoCloseable {
 	 */
 	public long revision() {
 		return this.revision;
-	}
-
-	/**
-	 * When the view last heard from etcd (a reading or a watch event).
-	 * @return the time, or {@code null} before the first
-	 */
-	public @Nullable Instant lastRead() {
-		return this.lastRead;
 	}
 
 	/**
@@ -308,9 +298,8 @@ public final class EtcdView implements AutoCloseable {
 		this.readOnce = true;
 		this.readPending = false;
 		this.revision = response.getHeader().getRevision();
-		this.lastRead = Instant.now();
 		this.lastError = null;
-		this.contact = new Contact(true, response.getCount(), null, this.lastRead);
+		this.contact = new Contact(true, response.getCount(), null, Instant.now());
 		publish();
 		watch(this.revision + 1);
 		return true;
@@ -349,7 +338,6 @@ public final class EtcdView implements AutoCloseable {
 			this.revision = modified;
 		}
 		this.revision = Math.max(this.revision, response.getHeader().getRevision());
-		this.lastRead = Instant.now();
 		this.lastError = null;
 		publish();
 	}
