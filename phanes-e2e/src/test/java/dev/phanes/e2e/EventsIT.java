@@ -271,9 +271,22 @@ class EventsIT {
 
 		// Each process's trace collector holds its part of that trace; the backend's and
 		// the consumer's parts hang from spans of the caller's part.
-		List<Map<?, ?>> callerSpans = awaitSpans(this.caller, traceId, "http post /peer/notes", "PRODUCER", "CLIENT");
-		List<Map<?, ?>> backendSpans = awaitSpans(this.producer, traceId, "SERVER");
-		List<Map<?, ?>> consumerSpans = awaitSpans(this.consumer, traceId, "CONSUMER", "deliver notes");
+		// A span is collected when it ends: the caller's Kafka send span ends at the
+		// broker's acknowledgement, which may come after the consumer has the event. So
+		// the caller's part is read once it holds the parents of the other parts'
+		// entries.
+		List<Map<?, ?>> backendSpans = awaitSpans(this.producer, traceId, Set.of(), "SERVER");
+		List<Map<?, ?>> consumerSpans = awaitSpans(this.consumer, traceId, Set.of(), "CONSUMER", "deliver notes");
+		Set<String> entryParents = new HashSet<>();
+		for (List<Map<?, ?>> part : List.of(backendSpans, consumerSpans)) {
+			part.stream()
+				.filter((span) -> "SERVER".equals(span.get("kind")) || "CONSUMER".equals(span.get("kind")))
+				.map((span) -> span.get("parentSpanId"))
+				.filter(String.class::isInstance)
+				.forEach((parent) -> entryParents.add((String) parent));
+		}
+		List<Map<?, ?>> callerSpans = awaitSpans(this.caller, traceId, entryParents, "http post /peer/notes",
+				"PRODUCER", "CLIENT");
 		Set<String> callerIds = new HashSet<>();
 		callerSpans.forEach((span) -> callerIds.add((String) span.get("spanId")));
 		Map<?, ?> callerRoot = only(callerSpans, "http post /peer/notes");
@@ -537,9 +550,15 @@ class EventsIT {
 	 * kind asked for.
 	 * @return the spans, as the {@code /actuator/traces/{traceId}} tree lists them
 	 */
-	private List<Map<?, ?>> awaitSpans(SampleProcess process, String traceId, String... namesOrKinds) {
+	private List<Map<?, ?>> awaitSpans(SampleProcess process, String traceId, Set<String> spanIds,
+			String... namesOrKinds) {
 		List<Map<?, ?>> found = awaitValue(TRACE_BOUND, () -> {
 			List<Map<?, ?>> spans = spans(process, traceId);
+			Set<Object> ids = new HashSet<>();
+			spans.forEach((span) -> ids.add(span.get("spanId")));
+			if (!ids.containsAll(spanIds)) {
+				return Optional.empty();
+			}
 			for (String wanted : namesOrKinds) {
 				if (spans.stream()
 					.noneMatch((span) -> wanted.equals(span.get("name")) || wanted.equals(span.get("kind")))) {
@@ -549,8 +568,8 @@ class EventsIT {
 			return Optional.of(spans);
 		});
 		assertThat(found)
-			.as("spans %s of trace %s in %s's collector (it has %s)", List.of(namesOrKinds), traceId, process.name(),
-					names(spans(process, traceId)))
+			.as("spans %s and ids %s of trace %s in %s's collector (it has %s)", List.of(namesOrKinds), spanIds,
+					traceId, process.name(), names(spans(process, traceId)))
 			.isNotNull();
 		return found;
 	}
