@@ -1,0 +1,471 @@
+package dev.phanes.sync;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link FencedLockRegistry} over a {@link LockEngine}: keeps the threads of this
+ * process apart, counts re-entrant holds, tells a holder at once when its lease is lost,
+ * and frees a lock whose holding thread ended without releasing it one TTL after it
+ * noticed (as the backend frees the locks of a process that stopped).
+ */
+public final class DefaultFencedLockRegistry implements FencedLockRegistry, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(DefaultFencedLockRegistry.class);
+
+	private final LockEngine engine;
+
+	private final Duration ttl;
+
+	private final LockObserver observer;
+
+	private final Consumer<LockLostEvent> lossPublisher;
+
+	private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService sweeper;
+
+	/**
+	 * Create a registry.
+	 * @param engine the backend
+	 * @param ttl how long a lock outlives a holder that stopped keeping it alive, unless
+	 * a call gives its own
+	 * @param observer told what happens, for metrics
+	 * @param lossPublisher given an event for each lost lock
+	 */
+	public DefaultFencedLockRegistry(LockEngine engine, Duration ttl, LockObserver observer,
+			Consumer<LockLostEvent> lossPublisher) {
+		this.engine = engine;
+		this.ttl = checkTtl(ttl);
+		this.observer = observer;
+		this.lossPublisher = lossPublisher;
+		this.sweeper = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "phanes-sync-sweeper");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long period = Math.max(50, Math.min(1000, ttl.toMillis() / 4));
+		this.sweeper.scheduleWithFixedDelay(this::sweepAbandoned, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	private static Duration checkTtl(@Nullable Duration ttl) {
+		if (ttl == null || ttl.toMillis() < 1) {
+			throw new IllegalArgumentException("Lock TTL must be at least 1 ms, got " + ttl);
+		}
+		return ttl;
+	}
+
+	@Override
+	public FencedLock obtain(Object lockKey) {
+		String name = checkName(lockKey);
+		return new Handle(this.slots.computeIfAbsent(name, Slot::new));
+	}
+
+	static String checkName(@Nullable Object lockKey) {
+		if (!(lockKey instanceof String name) || name.isBlank()) {
+			throw new IllegalArgumentException("Lock name must be a non-blank String, got "
+					+ ((lockKey != null) ? lockKey.getClass().getName() + " '" + lockKey + "'" : "null"));
+		}
+		if (name.length() > MAX_NAME_LENGTH) {
+			throw new IllegalArgumentException(
+					"Lock name must have at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
+		}
+		for (int i = 0; i < name.length(); i++) {
+			if (Character.isISOControl(name.charAt(i))) {
+				throw new IllegalArgumentException("Lock name must not contain control characters (at " + i + ")");
+			}
+		}
+		return name;
+	}
+
+	@Override
+	public String backend() {
+		return this.engine.backend();
+	}
+
+	@Override
+	public String holderId() {
+		return this.engine.holderId();
+	}
+
+	@Override
+	public Optional<String> holder(String name) {
+		return this.engine.holder(checkName(name));
+	}
+
+	@Override
+	public List<HeldLock> heldLocks() {
+		List<HeldLock> held = new ArrayList<>();
+		for (Slot slot : this.slots.values()) {
+			Hold hold = slot.hold;
+			if (hold != null) {
+				held.add(new HeldLock(slot.name, hold.lease.token(), hold.since, hold.owner.getName(), hold.lost));
+			}
+		}
+		held.sort(Comparator.comparing(HeldLock::name));
+		return held;
+	}
+
+	/**
+	 * Stop freeing abandoned locks and close the engine, which releases what it holds.
+	 */
+	@Override
+	public void close() {
+		this.sweeper.shutdownNow();
+		this.engine.close();
+	}
+
+	/**
+	 * Free the locks whose holding thread ended without releasing them, one TTL after it
+	 * was first seen ended.
+	 */
+	void sweepAbandoned() {
+		long now = System.nanoTime();
+		for (Slot slot : this.slots.values()) {
+			Hold hold = slot.hold;
+			if (hold == null || hold.owner.isAlive()) {
+				continue;
+			}
+			if (hold.endedSeen == 0) {
+				hold.endedSeen = now;
+			}
+			else if (now - hold.endedSeen >= hold.ttl.toNanos()) {
+				logger.warn("Freeing lock '" + slot.name + "': its holder thread " + hold.owner.getName()
+						+ " ended without releasing it");
+				try {
+					this.engine.release(slot.name, hold.lease);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not release abandoned lock '" + slot.name + "'; the backend frees it when "
+							+ "its lease ends", ex);
+				}
+				drop(slot, hold);
+			}
+		}
+	}
+
+	private void drop(Slot slot, Hold hold) {
+		synchronized (slot) {
+			if (slot.hold != hold) {
+				return;
+			}
+			slot.hold = null;
+		}
+		this.observer.released(this.engine.backend(), System.nanoTime() - hold.startNanos);
+		slot.local.release();
+	}
+
+	private void lost(Slot slot, Hold hold, String reason) {
+		synchronized (slot) {
+			if (slot.hold != hold || hold.lost != null) {
+				return;
+			}
+			hold.lost = reason;
+		}
+		long token = hold.lease.token();
+		logger.warn("Lock '" + slot.name + "' (fencing token " + token + ", held by thread " + hold.owner.getName()
+				+ ") was lost: " + reason);
+		this.observer.lost(this.engine.backend(), reason);
+		this.lossPublisher.accept(new LockLostEvent(this, slot.name, token, reason));
+	}
+
+	/**
+	 * The state of one name in this process.
+	 */
+	private static final class Slot {
+
+		final String name;
+
+		/** One permit: the thread holding it may ask the engine for the name. */
+		final Semaphore local = new Semaphore(1, true);
+
+		volatile @Nullable Hold hold;
+
+		Slot(String name) {
+			this.name = name;
+		}
+
+	}
+
+	/**
+	 * One hold of a lock by a thread of this process.
+	 */
+	private static final class Hold {
+
+		final Thread owner;
+
+		final LockEngine.Lease lease;
+
+		final Duration ttl;
+
+		final Instant since;
+
+		final long startNanos;
+
+		/** Re-entrant depth; read and written by the owner only. */
+		int count = 1;
+
+		volatile @Nullable String lost;
+
+		/** When the sweeper first saw the owner ended, or 0. */
+		long endedSeen;
+
+		Hold(Thread owner, LockEngine.Lease lease, Duration ttl) {
+			this.owner = owner;
+			this.lease = lease;
+			this.ttl = ttl;
+			this.since = Instant.now(Clock.systemUTC());
+			this.startNanos = System.nanoTime();
+		}
+
+	}
+
+	/**
+	 * The lock of a name as the application sees it.
+	 */
+	private final class Handle implements FencedLock {
+
+		private final Slot slot;
+
+		Handle(Slot slot) {
+			this.slot = slot;
+		}
+
+		@Override
+		public String name() {
+			return this.slot.name;
+		}
+
+		@Override
+		public void lock() {
+			lock(DefaultFencedLockRegistry.this.ttl);
+		}
+
+		@Override
+		public void lock(Duration ttl) {
+			boolean interrupted = false;
+			try {
+				while (true) {
+					try {
+						acquire(null, ttl, false);
+						return;
+					}
+					catch (InterruptedException ex) {
+						interrupted = true;
+					}
+				}
+			}
+			finally {
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+
+		@Override
+		public void lockInterruptibly() throws InterruptedException {
+			acquire(null, DefaultFencedLockRegistry.this.ttl, false);
+		}
+
+		@Override
+		public boolean tryLock() {
+			try {
+				return acquire(Duration.ZERO, DefaultFencedLockRegistry.this.ttl, true);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+
+		@Override
+		public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+			return acquire(Duration.ofNanos(Math.max(0, unit.toNanos(time))), DefaultFencedLockRegistry.this.ttl, true);
+		}
+
+		@Override
+		public boolean tryLock(Duration waitTime, Duration ttl) throws InterruptedException {
+			return acquire(waitTime.isNegative() ? Duration.ZERO : waitTime, ttl, true);
+		}
+
+		/**
+		 * Acquire the lock.
+		 * @param wait how long to wait, {@code null} for as long as it takes
+		 * @param ttl the lease's TTL
+		 * @param reportLoss whether to answer {@code false} to a holder whose hold was
+		 * lost (a try), instead of acquiring afresh
+		 */
+		private boolean acquire(@Nullable Duration wait, Duration ttl, boolean reportLoss) throws InterruptedException {
+			checkTtl(ttl);
+			Thread me = Thread.currentThread();
+			Hold mine = this.slot.hold;
+			if (mine != null && mine.owner == me) {
+				if (mine.lost == null) {
+					mine.count++;
+					return true;
+				}
+				drop(this.slot, mine);
+				if (reportLoss) {
+					return false;
+				}
+			}
+			long start = System.nanoTime();
+			boolean local = (wait != null) ? this.slot.local.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)
+					: acquireLocal();
+			if (!local) {
+				observer.acquired(engine.backend(), false, System.nanoTime() - start);
+				return false;
+			}
+			LockEngine.Lease lease;
+			LossForwarder onLoss = new LossForwarder(this.slot);
+			try {
+				Duration left = (wait != null) ? wait.minusNanos(System.nanoTime() - start) : null;
+				lease = engine.acquire(this.slot.name, (left != null && left.isNegative()) ? Duration.ZERO : left, ttl,
+						onLoss);
+			}
+			catch (InterruptedException | RuntimeException | Error ex) {
+				this.slot.local.release();
+				throw ex;
+			}
+			if (lease == null) {
+				this.slot.local.release();
+				observer.acquired(engine.backend(), false, System.nanoTime() - start);
+				return false;
+			}
+			Hold hold = new Hold(me, lease, ttl);
+			synchronized (this.slot) {
+				this.slot.hold = hold;
+			}
+			onLoss.attach(hold);
+			observer.acquired(engine.backend(), true, System.nanoTime() - start);
+			return true;
+		}
+
+		private boolean acquireLocal() throws InterruptedException {
+			this.slot.local.acquire();
+			return true;
+		}
+
+		@Override
+		public void unlock() {
+			Hold hold = ownHold();
+			String lost = hold.lost;
+			if (lost != null) {
+				drop(this.slot, hold);
+				throw new LockLostException(this.slot.name, hold.lease.token(), lost);
+			}
+			if (hold.count > 1) {
+				hold.count--;
+				return;
+			}
+			boolean held;
+			try {
+				held = engine.release(this.slot.name, hold.lease);
+			}
+			finally {
+				drop(this.slot, hold);
+			}
+			if (!held) {
+				String lostSince = hold.lost;
+				String reason = (lostSince != null) ? lostSince : "released by the backend";
+				throw new LockLostException(this.slot.name, hold.lease.token(), reason);
+			}
+		}
+
+		@Override
+		public long fencingToken() {
+			Hold hold = ownHold();
+			String lost = hold.lost;
+			if (lost != null) {
+				throw new LockLostException(this.slot.name, hold.lease.token(), lost);
+			}
+			return hold.lease.token();
+		}
+
+		@Override
+		public boolean isHeld() {
+			Hold hold = this.slot.hold;
+			return hold != null && hold.owner == Thread.currentThread() && hold.lost == null;
+		}
+
+		private Hold ownHold() {
+			Hold hold = this.slot.hold;
+			if (hold == null || hold.owner != Thread.currentThread()) {
+				throw new IllegalMonitorStateException(
+						"The current thread does not hold lock '" + this.slot.name + "'");
+			}
+			return hold;
+		}
+
+		@Override
+		public Condition newCondition() {
+			throw new UnsupportedOperationException("Conditions are not supported by fenced locks");
+		}
+
+		@Override
+		public String toString() {
+			return "FencedLock[" + this.slot.name + " on " + engine.backend() + "]";
+		}
+
+	}
+
+	/**
+	 * Forwards an engine's loss of a lease to the hold of that lease, also when the loss
+	 * comes before the acquisition has returned.
+	 */
+	private final class LossForwarder implements LockEngine.LossListener {
+
+		private final Slot slot;
+
+		private @Nullable Hold hold;
+
+		private @Nullable String early;
+
+		LossForwarder(Slot slot) {
+			this.slot = slot;
+		}
+
+		@Override
+		public void lost(String reason) {
+			Hold target;
+			synchronized (this) {
+				if (this.hold == null) {
+					this.early = reason;
+					return;
+				}
+				target = this.hold;
+			}
+			DefaultFencedLockRegistry.this.lost(this.slot, target, reason);
+		}
+
+		void attach(Hold hold) {
+			String reason;
+			synchronized (this) {
+				this.hold = hold;
+				reason = this.early;
+			}
+			if (reason != null) {
+				DefaultFencedLockRegistry.this.lost(this.slot, hold, reason);
+			}
+		}
+
+	}
+
+}
