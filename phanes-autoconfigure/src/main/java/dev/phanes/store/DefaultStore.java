@@ -129,7 +129,7 @@ public final class DefaultStore implements PurgeableStore, DescribedStore {
 		checkKey(record.key());
 		checkValue(record);
 		Write write = new Write(record.key(), record.value(), record.metadata(), expiresAt(record, options),
-				options.expectedVersion());
+				options.expectedVersion(), options.fence());
 		return this.engine.write(this.scope, write, this.clock);
 	}
 

@@ -31,6 +31,9 @@ public final class MemoryStoreEngine implements StoreEngine {
 
 	private final Map<Scope, Table> tables = new ConcurrentHashMap<>();
 
+	/** The highest fencing token written with, by lock name. */
+	private final Map<String, Long> fences = new ConcurrentHashMap<>();
+
 	@Override
 	public String backend() {
 		return "memory";
@@ -59,6 +62,22 @@ public final class MemoryStoreEngine implements StoreEngine {
 
 	@Override
 	public StoreRecord write(Scope scope, Write write, Clock clock) {
+		Fence fence = write.fence();
+		if (fence == null) {
+			return store(scope, write, clock);
+		}
+		// The fence's highest token is checked and raised, and the record written, while
+		// the fence's entry is locked: no other write of that fence runs in between.
+		StoreRecord[] stored = new StoreRecord[1];
+		this.fences.compute(fence.lockName(), (name, highest) -> {
+			write.checkFence((highest != null) ? highest : 0);
+			stored[0] = store(scope, write, clock);
+			return (highest != null) ? Math.max(highest, fence.token()) : fence.token();
+		});
+		return stored[0];
+	}
+
+	private StoreRecord store(Scope scope, Write write, Clock clock) {
 		byte[] value = write.value().clone();
 		Table table = this.tables.get(scope);
 		if (table == null) {

@@ -160,9 +160,23 @@ public interface StoreEngine {
 	 * @param expiresAt the expiry in epoch milliseconds, or {@code null} for never
 	 * @param expectedVersion the version the write requires (0: absent or expired), or
 	 * {@code null} for an unconditional write
+	 * @param fence the lock whose fencing token guards the write, or {@code null}: the
+	 * engine refuses the write with {@link StaleFencingTokenException} if that lock name
+	 * has written with a higher token, and records the token, atomically with the write
 	 */
 	record Write(String key, byte[] value, Map<String, String> metadata, @Nullable Long expiresAt,
-			@Nullable Long expectedVersion) {
+			@Nullable Long expectedVersion, @Nullable Fence fence) {
+
+		/**
+		 * Refuse this write if its fence's token is below the highest one written with.
+		 * @param highestToken the highest token of the fence's name, 0 if none
+		 * @throws StaleFencingTokenException if the token is stale
+		 */
+		public void checkFence(long highestToken) {
+			if (this.fence != null && this.fence.token() < highestToken) {
+				throw new StaleFencingTokenException(this.key, this.fence.lockName(), this.fence.token(), highestToken);
+			}
+		}
 
 		/**
 		 * Decide the version of this write: one more than the live version, or a

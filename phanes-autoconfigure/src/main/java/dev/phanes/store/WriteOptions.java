@@ -16,13 +16,25 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAt the absolute expiry, or {@code null}
  * @param expectedVersion the version the stored record must have, or {@code null} for an
  * unconditional write
+ * @param fence the lock whose fencing token guards the write, or {@code null}
  */
-public record WriteOptions(@Nullable Duration ttl, @Nullable Instant expiresAt, @Nullable Long expectedVersion) {
+public record WriteOptions(@Nullable Duration ttl, @Nullable Instant expiresAt, @Nullable Long expectedVersion,
+		@Nullable Fence fence) {
 
 	/**
 	 * Unconditional write keeping the record's own expiry.
 	 */
 	public static final WriteOptions NONE = new WriteOptions(null, null, null);
+
+	/**
+	 * Create write options without a fence.
+	 * @param ttl the time to live, or {@code null}
+	 * @param expiresAt the absolute expiry, or {@code null}
+	 * @param expectedVersion the expected version, or {@code null}
+	 */
+	public WriteOptions(@Nullable Duration ttl, @Nullable Instant expiresAt, @Nullable Long expectedVersion) {
+		this(ttl, expiresAt, expectedVersion, null);
+	}
 
 	/**
 	 * Create write options.
@@ -84,12 +96,23 @@ public record WriteOptions(@Nullable Duration ttl, @Nullable Instant expiresAt, 
 	}
 
 	/**
+	 * Options for a write guarded by a lock's fencing token: refused with
+	 * {@link StaleFencingTokenException} if a higher token of that lock name has written.
+	 * @param lockName the lock's name
+	 * @param token the holder's fencing token
+	 * @return the options
+	 */
+	public static WriteOptions fenced(String lockName, long token) {
+		return new WriteOptions(null, null, null, new Fence(lockName, token));
+	}
+
+	/**
 	 * Return a copy of these options requiring a stored version.
 	 * @param version the version, or 0 to require that the key is absent
 	 * @return the copy
 	 */
 	public WriteOptions withExpectedVersion(long version) {
-		return new WriteOptions(this.ttl, this.expiresAt, version);
+		return new WriteOptions(this.ttl, this.expiresAt, version, this.fence);
 	}
 
 	/**
@@ -98,7 +121,17 @@ public record WriteOptions(@Nullable Duration ttl, @Nullable Instant expiresAt, 
 	 * @return the copy
 	 */
 	public WriteOptions withTtl(Duration ttl) {
-		return new WriteOptions(ttl, null, this.expectedVersion);
+		return new WriteOptions(ttl, null, this.expectedVersion, this.fence);
+	}
+
+	/**
+	 * Return a copy of these options guarded by a lock's fencing token.
+	 * @param lockName the lock's name
+	 * @param token the holder's fencing token
+	 * @return the copy
+	 */
+	public WriteOptions withFence(String lockName, long token) {
+		return new WriteOptions(this.ttl, this.expiresAt, this.expectedVersion, new Fence(lockName, token));
 	}
 
 }

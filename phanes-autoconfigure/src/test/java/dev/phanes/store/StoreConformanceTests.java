@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -369,6 +371,79 @@ public abstract class StoreConformanceTests {
 			}
 		}
 		return conflicts;
+	}
+
+	@Test
+	void aFencedWriteWithAStaleTokenIsRefusedAndLeavesTheSuccessorsData() {
+		String lock = "fence-" + UUID.randomUUID();
+		this.store.write(StoreRecord.of("job", "old holder"), WriteOptions.fenced(lock, 5));
+		this.store.write(StoreRecord.of("job", "new holder"), WriteOptions.fenced(lock, 6));
+		assertThatExceptionOfType(StaleFencingTokenException.class)
+			.isThrownBy(() -> this.store.write(StoreRecord.of("job", "late write"), WriteOptions.fenced(lock, 5)))
+			.satisfies((ex) -> {
+				assertThat(ex.getLockName()).isEqualTo(lock);
+				assertThat(ex.getToken()).isEqualTo(5);
+				assertThat(ex.getHighestToken()).isEqualTo(6);
+			})
+			.withMessageContaining("stale");
+		// the fence is the lock's, not the key's
+		assertThatExceptionOfType(StaleFencingTokenException.class)
+			.isThrownBy(() -> this.store.write(StoreRecord.of("other", "late"), WriteOptions.fenced(lock, 5)));
+		assertThat(this.store.read("job").orElseThrow().valueAsString()).isEqualTo("new holder");
+		assertThat(this.store.read("job").orElseThrow().version()).isEqualTo(2);
+		assertThat(this.store.read("other")).isEmpty();
+		// the holder of the highest token writes on; unfenced writes are not fenced
+		this.store.write(StoreRecord.of("job", "again"), WriteOptions.fenced(lock, 6));
+		this.store.write(StoreRecord.of("job", "unfenced"));
+		assertThat(this.store.read("job").orElseThrow().valueAsString()).isEqualTo("unfenced");
+	}
+
+	@Test
+	void aFencedWriteThatFailsOtherwiseDoesNotRaiseTheFence() {
+		String lock = "fence-" + UUID.randomUUID();
+		this.store.write(StoreRecord.of("job", "v1"), WriteOptions.fenced(lock, 1));
+		assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> this.store
+			.write(StoreRecord.of("job", "v2"), WriteOptions.fenced(lock, 7).withExpectedVersion(99)));
+		StoreRecord stored = this.store.write(StoreRecord.of("job", "v3"),
+				WriteOptions.fenced(lock, 2).withExpectedVersion(1).withTtl(Duration.ofHours(1)));
+		assertThat(stored.version()).isEqualTo(2);
+		assertThat(stored.expiresAt()).isNotNull();
+	}
+
+	@Test
+	void onceASuccessorHasWrittenNoWriteOfTheOldHolderLands() throws Exception {
+		String lock = "fence-" + UUID.randomUUID();
+		int writes = Math.max(20, concurrentIncrements() / 4);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<List<Long>> old = executor.submit(() -> fencedWrites(lock, 1, "old", writes));
+			Future<List<Long>> successor = executor.submit(() -> fencedWrites(lock, 2, "new", writes));
+			List<Long> oldVersions = old.get(120, TimeUnit.SECONDS);
+			List<Long> newVersions = successor.get(120, TimeUnit.SECONDS);
+			assertThat(newVersions).hasSize(writes);
+			if (!oldVersions.isEmpty()) {
+				assertThat(Collections.max(oldVersions)).isLessThan(Collections.min(newVersions));
+			}
+			assertThat(this.store.read("fenced").orElseThrow().valueAsString()).startsWith("new");
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private List<Long> fencedWrites(String lock, long token, String writer, int writes) {
+		List<Long> versions = new ArrayList<>();
+		for (int i = 0; i < writes; i++) {
+			try {
+				versions
+					.add(this.store.write(StoreRecord.of("fenced", writer + "-" + i), WriteOptions.fenced(lock, token))
+						.version());
+			}
+			catch (StaleFencingTokenException ex) {
+				// refused: the successor has written
+			}
+		}
+		return versions;
 	}
 
 	@Test

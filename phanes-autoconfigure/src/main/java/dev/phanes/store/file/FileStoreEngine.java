@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.phanes.store.Fence;
 import dev.phanes.store.MetadataCodec;
 import dev.phanes.store.Query;
 import dev.phanes.store.StoreEngine;
@@ -33,7 +34,9 @@ public final class FileStoreEngine implements StoreEngine, AutoCloseable {
 					+ "metadata BLOB, expires_at INTEGER, version INTEGER NOT NULL, "
 					+ "PRIMARY KEY (database_name, table_name, record_key)) WITHOUT ROWID",
 			"CREATE INDEX IF NOT EXISTS phanes_store_expires_at ON phanes_store (expires_at) "
-					+ "WHERE expires_at IS NOT NULL");
+					+ "WHERE expires_at IS NOT NULL",
+			"CREATE TABLE IF NOT EXISTS phanes_store_fence (lock_name TEXT NOT NULL PRIMARY KEY, "
+					+ "token INTEGER NOT NULL) WITHOUT ROWID");
 
 	private static final String COLUMNS = "record_key, record_value, metadata, expires_at, version";
 
@@ -65,6 +68,13 @@ public final class FileStoreEngine implements StoreEngine, AutoCloseable {
 			+ " RETURNING version";
 
 	private static final String DELETE = "DELETE FROM phanes_store WHERE " + KEY + " RETURNING expires_at, version";
+
+	/** Raises a fence's highest token; returns no row when the given token is stale. */
+	private static final String RAISE_FENCE = "INSERT INTO phanes_store_fence (lock_name, token) VALUES (?, ?) "
+			+ "ON CONFLICT (lock_name) DO UPDATE SET token = excluded.token "
+			+ "WHERE phanes_store_fence.token <= excluded.token RETURNING token";
+
+	private static final String FENCE = "SELECT token FROM phanes_store_fence WHERE lock_name = ?";
 
 	private static final String PURGE = "DELETE FROM phanes_store WHERE expires_at IS NOT NULL AND expires_at <= ?";
 
@@ -134,6 +144,7 @@ public final class FileStoreEngine implements StoreEngine, AutoCloseable {
 		byte[] metadata = MetadataCodec.encode(write.metadata());
 		return this.sessions.write((session) -> {
 			long now = clock.millis();
+			raiseFence(session, write);
 			PreparedStatement statement;
 			if (expected != null && expected > 0) {
 				statement = session.prepare(UPDATE_IF_VERSION);
@@ -161,6 +172,31 @@ public final class FileStoreEngine implements StoreEngine, AutoCloseable {
 			StoreEngine.checkVersion(write.key(), live, expected);
 			throw new IllegalStateException("Write of '" + write.key() + "' changed no row at version " + live);
 		});
+	}
+
+	/**
+	 * Check and raise the write's fence in its transaction: a refusal rolls the
+	 * transaction back, and so does a record write that fails after the fence was raised.
+	 */
+	private static void raiseFence(SqliteSession session, Write write) throws SQLException {
+		Fence fence = write.fence();
+		if (fence == null) {
+			return;
+		}
+		PreparedStatement raise = session.prepare(RAISE_FENCE);
+		raise.setString(1, fence.lockName());
+		raise.setLong(2, fence.token());
+		try (ResultSet row = raise.executeQuery()) {
+			if (row.next()) {
+				return;
+			}
+		}
+		PreparedStatement read = session.prepare(FENCE);
+		read.setString(1, fence.lockName());
+		try (ResultSet row = read.executeQuery()) {
+			write.checkFence(row.next() ? row.getLong(1) : 0);
+		}
+		throw new IllegalStateException("Fence of lock '" + fence.lockName() + "' was neither raised nor stale");
 	}
 
 	@Override

@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.TypedQuery;
 import org.jspecify.annotations.Nullable;
 
+import dev.phanes.store.Fence;
 import dev.phanes.store.MetadataCodec;
 import dev.phanes.store.Query;
 import dev.phanes.store.StoreEngine;
@@ -104,8 +107,19 @@ public final class JpaStoreEngine implements StoreEngine {
 		Long expected = write.expectedVersion();
 		String database = scope.database();
 		String table = scope.table();
-		return this.transactions.writing(() -> {
+		Fence fence = write.fence();
+		// a fenced write is two statements, so it always runs in a transaction
+		Function<Supplier<StoreRecord>, StoreRecord> runner = (fence != null) ? this.transactions::inTransaction
+				: this.transactions::writing;
+		return runner.apply(() -> {
 			long now = clock.millis();
+			if (fence != null && rows.raiseFence(fence.lockName(), fence.token()).isEmpty()) {
+				// the fence's row is locked until this transaction ends: its token is
+				// final
+				write.checkFence(rows.findFence(fence.lockName()).orElse(0L));
+				throw new IllegalStateException(
+						"Fence of lock '" + fence.lockName() + "' was neither raised nor stale");
+			}
 			if (expected == null) {
 				return write
 					.stored(rows.upsert(database, table, write.key(), write.value(), metadata, write.expiresAt(), now));

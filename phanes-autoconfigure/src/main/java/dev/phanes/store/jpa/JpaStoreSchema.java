@@ -61,10 +61,11 @@ public final class JpaStoreSchema {
 				.executeQuery("SELECT database_name, table_name, record_key, record_value, metadata, expires_at, "
 						+ "version FROM phanes_store WHERE 1 = 0")
 				.close();
+			statement.executeQuery("SELECT lock_name, token FROM phanes_store_fence WHERE 1 = 0").close();
 		}
 		catch (SQLException ex) {
-			throw new StoreAccessException("Table phanes_store is missing or lacks columns (" + ex.getMessage()
-					+ "); create it with " + SCRIPT + " or set phanes.store.jpa.schema=create", ex);
+			throw new StoreAccessException("Table phanes_store or phanes_store_fence is missing or lacks columns ("
+					+ ex.getMessage() + "); create it with " + SCRIPT + " or set phanes.store.jpa.schema=create", ex);
 		}
 	}
 

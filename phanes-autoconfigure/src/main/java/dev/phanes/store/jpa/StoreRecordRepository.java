@@ -81,6 +81,14 @@ interface StoreRecordRepository extends Repository<StoreRecordEntity, StoreRecor
 	Optional<Long> deleteIfVersion(@Param("database") String database, @Param("table") String table,
 			@Param("key") String key, @Param("expected") long expected, @Param("now") long now);
 
+	@Query(value = "INSERT INTO phanes_store_fence (lock_name, token) VALUES (:name, :token) "
+			+ "ON CONFLICT (lock_name) DO UPDATE SET token = EXCLUDED.token "
+			+ "WHERE phanes_store_fence.token <= EXCLUDED.token RETURNING token", nativeQuery = true)
+	Optional<Long> raiseFence(@Param("name") String name, @Param("token") long token);
+
+	@Query(value = "SELECT token FROM phanes_store_fence WHERE lock_name = :name", nativeQuery = true)
+	Optional<Long> findFence(@Param("name") String name);
+
 	@Modifying
 	@Query("delete from StoreRecordEntity e where e.expiresAt is not null and e.expiresAt <= :now")
 	int deleteExpired(@Param("now") long now);

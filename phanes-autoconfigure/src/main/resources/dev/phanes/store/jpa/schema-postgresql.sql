@@ -14,3 +14,9 @@ CREATE TABLE IF NOT EXISTS phanes_store (
     PRIMARY KEY (database_name, table_name, record_key)
 );
 CREATE INDEX IF NOT EXISTS phanes_store_expires_at ON phanes_store (expires_at) WHERE expires_at IS NOT NULL;
+-- The highest fencing token each lock name has written with (writes fenced by a lock of
+-- the Sync block): a write with a lower token is refused in the write's transaction.
+CREATE TABLE IF NOT EXISTS phanes_store_fence (
+    lock_name TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+    token     BIGINT NOT NULL
+);

@@ -48,7 +48,8 @@ class JpaStoreSchemaIT {
 		String url = server.jdbcUrl().replace("/postgres?", "/template1?");
 		assertThatThrownBy(() -> JpaTestApplication.run(server, "spring.datasource.url=" + url,
 				"phanes.store.jpa.schema=validate"))
-			.hasStackTraceContaining(StoreAccessException.class.getName() + ": Table phanes_store is missing")
+			.hasStackTraceContaining(
+					StoreAccessException.class.getName() + ": Table phanes_store or phanes_store_fence is missing")
 			.hasStackTraceContaining("phanes.store.jpa.schema=create");
 	}
 
