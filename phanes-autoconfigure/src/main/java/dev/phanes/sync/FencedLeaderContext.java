@@ -1,0 +1,68 @@
+package dev.phanes.sync;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.integration.leader.Context;
+
+/**
+ * The leadership {@link Context} of Phanes' elections, carried by Spring Integration's
+ * {@code OnGrantedEvent} and {@code OnRevokedEvent}: besides the role and
+ * {@link #yield()}, the fencing token of the leadership, to fence the leader's store
+ * writes with ({@code WriteOptions.fenced(context.lockName(), context.fencingToken())}).
+ */
+public final class FencedLeaderContext implements Context {
+
+	private final Context delegate;
+
+	private final String role;
+
+	private final String lockName;
+
+	private final long fencingToken;
+
+	FencedLeaderContext(Context delegate, String role, String lockName, long fencingToken) {
+		this.delegate = delegate;
+		this.role = role;
+		this.lockName = lockName;
+		this.fencingToken = fencingToken;
+	}
+
+	@Override
+	public boolean isLeader() {
+		return this.delegate.isLeader();
+	}
+
+	@Override
+	public void yield() {
+		this.delegate.yield();
+	}
+
+	@Override
+	public @Nullable String getRole() {
+		return this.role;
+	}
+
+	/**
+	 * Return the name of the lock the leader holds.
+	 * @return the name
+	 */
+	public String lockName() {
+		return this.lockName;
+	}
+
+	/**
+	 * Return the fencing token of this leadership: greater than those of every earlier
+	 * leadership of the role.
+	 * @return the token
+	 */
+	public long fencingToken() {
+		return this.fencingToken;
+	}
+
+	@Override
+	public String toString() {
+		return "FencedLeaderContext[role=" + this.role + ", token=" + this.fencingToken + ", leader=" + isLeader()
+				+ "]";
+	}
+
+}
