@@ -124,11 +124,18 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 	}
 
 	/**
-	 * Stop freeing abandoned locks and close the engine, which releases what it holds.
+	 * Tell the holders that their locks are lost ({@code registry-closed}), stop freeing
+	 * abandoned locks and close the engine, which releases what it holds.
 	 */
 	@Override
 	public void close() {
 		this.sweeper.shutdownNow();
+		for (Slot slot : this.slots.values()) {
+			Hold hold = slot.hold;
+			if (hold != null) {
+				lost(slot, hold, "registry-closed");
+			}
+		}
 		this.engine.close();
 	}
 
@@ -321,7 +328,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 					mine.count++;
 					return true;
 				}
-				drop(this.slot, mine);
+				releaseLost(mine);
 				if (reportLoss) {
 					return false;
 				}
@@ -368,7 +375,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 			Hold hold = ownHold();
 			String lost = hold.lost;
 			if (lost != null) {
-				drop(this.slot, hold);
+				releaseLost(hold);
 				throw new LockLostException(this.slot.name, hold.lease.token(), lost);
 			}
 			if (hold.count > 1) {
@@ -386,6 +393,23 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 				String lostSince = hold.lost;
 				String reason = (lostSince != null) ? lostSince : "released by the backend";
 				throw new LockLostException(this.slot.name, hold.lease.token(), reason);
+			}
+		}
+
+		/**
+		 * Drop a lost hold, first asking the engine to release what it may still hold of
+		 * it (the loss may have been decided here while the backend still had the lock),
+		 * so that others need not wait for it to expire.
+		 */
+		private void releaseLost(Hold hold) {
+			try {
+				engine.release(this.slot.name, hold.lease);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not release lost lock '" + this.slot.name + "'; it expires by itself", ex);
+			}
+			finally {
+				drop(this.slot, hold);
 			}
 		}
 

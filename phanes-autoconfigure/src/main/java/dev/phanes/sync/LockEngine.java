@@ -35,8 +35,9 @@ public interface LockEngine extends AutoCloseable {
 	 * @param wait how long to wait: {@code null} for as long as it takes, zero for one
 	 * attempt
 	 * @param ttl how long the lock outlives this process once it stops keeping it alive
-	 * @param onLoss told, at most once and never after {@link #release}, when the lease
-	 * ends before the lock is released
+	 * @param onLoss told, at most once, when the lease ends before the lock is released;
+	 * never once {@link #release} has begun (a loss decided before may still be being
+	 * told when release returns {@code false})
 	 * @return the lease of the acquisition, or {@code null} if the wait ran out
 	 * @throws InterruptedException if the thread was interrupted while waiting
 	 * @throws org.springframework.dao.CannotAcquireLockException if the backend failed
@@ -44,7 +45,7 @@ public interface LockEngine extends AutoCloseable {
 	@Nullable Lease acquire(String name, @Nullable Duration wait, Duration ttl, LossListener onLoss) throws InterruptedException;
 
 	/**
-	 * Release a lock.
+	 * Release a lock; also called, best effort, for a lease already reported lost.
 	 * @param name the lock's name
 	 * @param lease the lease its acquisition returned
 	 * @return whether the backend still held it for this process (otherwise it had been

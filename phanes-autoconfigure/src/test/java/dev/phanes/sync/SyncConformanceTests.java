@@ -272,6 +272,28 @@ public abstract class SyncConformanceTests {
 	}
 
 	@Test
+	void closingARegistryTellsItsHoldersAndFreesTheirLocks() throws Exception {
+		DefaultFencedLockRegistry closing = newRegistry();
+		DefaultFencedLockRegistry other = newRegistry();
+		String name = name();
+		FencedLock lock = closing.obtain(name);
+		lock.lock();
+		closing.close();
+		assertThat(lock.isHeld()).isFalse();
+		assertThatExceptionOfType(LockLostException.class).isThrownBy(lock::fencingToken)
+			.withMessageContaining("registry-closed");
+		assertThatExceptionOfType(LockLostException.class).isThrownBy(lock::unlock);
+		assertThat(onAnotherThread(() -> {
+			FencedLock taken = other.obtain(name);
+			boolean acquired = taken.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+			if (acquired) {
+				taken.unlock();
+			}
+			return acquired;
+		})).isTrue();
+	}
+
+	@Test
 	void namesAreChecked() {
 		DefaultFencedLockRegistry registry = newRegistry();
 		assertThatIllegalArgumentException().isThrownBy(() -> registry.obtain(42)).withMessageContaining("String");

@@ -174,6 +174,14 @@ public final class LineProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Return the process id, for signals.
+	 * @return the pid
+	 */
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/**
 	 * Return whether the process still runs.
 	 * @return whether it is alive
 	 */
