@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -76,7 +77,7 @@ public final class JdbcLockEngine implements LockEngine {
 
 	private final JdbcLeaseKeeper keeper;
 
-	private volatile boolean closed;
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/**
 	 * Create an engine with the {@link Settings#DEFAULTS default settings}.
@@ -180,7 +181,7 @@ public final class JdbcLockEngine implements LockEngine {
 	@Override
 	public @Nullable Lease acquire(String name, @Nullable Duration wait, Duration ttl, LossListener onLoss)
 			throws InterruptedException {
-		if (this.closed) {
+		if (this.closed.get()) {
 			throw new IllegalStateException("The JDBC lock engine is closed");
 		}
 		String path = pathFor(name);
@@ -201,7 +202,7 @@ public final class JdbcLockEngine implements LockEngine {
 				transientFailure = ex;
 			}
 			catch (RuntimeException ex) {
-				if (this.closed) {
+				if (this.closed.get()) {
 					throw new IllegalStateException("The JDBC lock engine is closed", ex);
 				}
 				throw new CannotAcquireLockException("Could not acquire lock '" + name + "' in " + lockTable()
@@ -305,10 +306,9 @@ public final class JdbcLockEngine implements LockEngine {
 	 */
 	@Override
 	public void close() {
-		if (this.closed) {
+		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		this.closed = true;
 		this.keeper.close();
 		try {
 			this.repository.close();

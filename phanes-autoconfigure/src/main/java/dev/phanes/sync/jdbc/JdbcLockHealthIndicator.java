@@ -30,7 +30,8 @@ public class JdbcLockHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("holderId", this.engine.holderId())
 			.withDetail("held", this.engine.heldCount());
 		try {
-			builder.up().withDetail("live", this.engine.countLiveLocks());
+			long live = this.engine.countLiveLocks();
+			builder.up().withDetail("live", live);
 		}
 		catch (DataAccessException ex) {
 			builder.down(ex);

@@ -86,7 +86,11 @@ class JdbcLockEngineIT {
 	}
 
 	private DefaultFencedLockRegistry registry(LockEngine engine, List<LockLostEvent> losses) {
-		DefaultFencedLockRegistry registry = new DefaultFencedLockRegistry(engine, TTL, LockObserver.NONE, losses::add);
+		return registry(engine, losses, TTL);
+	}
+
+	private DefaultFencedLockRegistry registry(LockEngine engine, List<LockLostEvent> losses, Duration ttl) {
+		DefaultFencedLockRegistry registry = new DefaultFencedLockRegistry(engine, ttl, LockObserver.NONE, losses::add);
 		this.closing.add(registry);
 		return registry;
 	}
@@ -156,7 +160,9 @@ class JdbcLockEngineIT {
 	@Test
 	void aHolderWhoseRowIsTakenOverIsTold() throws Exception {
 		List<LockLostEvent> losses = new CopyOnWriteArrayList<>();
-		DefaultFencedLockRegistry first = registry(engine(database), losses);
+		// a long TTL: the first holder's next renewal (a third of it) finds the row taken
+		// long before its own deadline would end the lease
+		DefaultFencedLockRegistry first = registry(engine(database), losses, Duration.ofSeconds(12));
 		JdbcLockEngine second = engine(database);
 		String name = name();
 		FencedLock lock = first.obtain(name);
@@ -219,7 +225,9 @@ class JdbcLockEngineIT {
 	@Test
 	void anUnreachableDatabaseFailsAcquisitionAndReleaseClearly() throws Exception {
 		SwitchableDataSource cutOff = new SwitchableDataSource(database);
-		DefaultFencedLockRegistry registry = registry(engine(cutOff), new CopyOnWriteArrayList<>());
+		// a long TTL: the held lock is not lost before it is released
+		DefaultFencedLockRegistry registry = registry(engine(cutOff), new CopyOnWriteArrayList<>(),
+				Duration.ofSeconds(60));
 		String name = name();
 		FencedLock held = registry.obtain(name);
 		held.lock();
