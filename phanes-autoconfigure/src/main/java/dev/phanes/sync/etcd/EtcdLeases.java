@@ -76,11 +76,15 @@ final class EtcdLeases {
 		if (this.closed) {
 			throw new IllegalStateException("The etcd lock engine is closed");
 		}
+		long start = System.nanoTime();
 		KeptLease kept = this.byTtl.get(ttlSeconds);
 		if (kept != null && kept.lost == null) {
-			return kept;
+			if (!kept.overdue(start)) {
+				return kept;
+			}
+			// the deadline check has not run yet: the lease is lost all the same
+			lose(kept, "lease-expired");
 		}
-		long start = System.nanoTime();
 		long id = call(this.client.getLeaseClient().grant(ttlSeconds), this.requestTimeout).getID();
 		KeptLease lease = new KeptLease(id, ttlSeconds, start + TimeUnit.SECONDS.toNanos(ttlSeconds));
 		try {

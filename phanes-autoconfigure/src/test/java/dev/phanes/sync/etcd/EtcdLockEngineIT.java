@@ -28,6 +28,8 @@ import dev.phanes.sync.LockObserver;
 import dev.phanes.test.EtcdCluster;
 import dev.phanes.test.EtcdExtension;
 import dev.phanes.test.EtcdServer;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 
@@ -187,6 +189,26 @@ class EtcdLockEngineIT {
 				.hasMessageContaining(EtcdLockEngine.DEFAULT_PREFIX)
 				.hasMessageContaining(name);
 			assertThat(registry.heldLocks()).isEmpty();
+		}
+	}
+
+	@Test
+	void healthIsUpWhileEtcdAnswersAndDownWhenItDoesNot() throws Exception {
+		EtcdLockEngine engine = new EtcdLockEngine(client, endpoint, REQUEST_TIMEOUT);
+		DefaultFencedLockRegistry registry = registry(engine, TTL);
+		FencedLock lock = registry.obtain(name());
+		lock.lock();
+		Health up = new EtcdLockHealthIndicator(engine).health(true);
+		assertThat(up.getStatus()).isEqualTo(Status.UP);
+		assertThat(up.getDetails()).containsEntry("backend", "etcd")
+			.containsEntry("locksHeld", 1)
+			.containsEntry("leases", engine.leases().keySet());
+		lock.unlock();
+		String nowhere = "http://127.0.0.1:" + freePort();
+		try (Client unreachable = Client.builder().endpoints(nowhere).waitForReady(false).build()) {
+			EtcdLockEngine down = new EtcdLockEngine(unreachable, nowhere, Duration.ofSeconds(2));
+			registry(down, TTL);
+			assertThat(new EtcdLockHealthIndicator(down).health(true).getStatus()).isEqualTo(Status.DOWN);
 		}
 	}
 
