@@ -1,0 +1,298 @@
+package dev.phanes.sync.etcd;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.Client;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.phanes.sync.DefaultFencedLockRegistry;
+import dev.phanes.sync.FencedLock;
+import dev.phanes.sync.LockLostEvent;
+import dev.phanes.sync.LockLostException;
+import dev.phanes.sync.LockObserver;
+import dev.phanes.test.EtcdCluster;
+import dev.phanes.test.EtcdExtension;
+import dev.phanes.test.EtcdServer;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The etcd engine against real etcd: tokens, abandoned requests, a lease revoked from
+ * outside, the leader of a three-member cluster killed, and etcd unreachable. Bounds are
+ * wide multiples of the TTL; outcomes are counted, never timed.
+ */
+@ExtendWith(EtcdExtension.class)
+class EtcdLockEngineIT {
+
+	private static final Duration TTL = Duration.ofSeconds(2);
+
+	private static final Duration BOUND = Duration.ofSeconds(60);
+
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+	private static Client client;
+
+	private static String endpoint;
+
+	private final List<DefaultFencedLockRegistry> registries = new ArrayList<>();
+
+	private final List<LockLostEvent> losses = new CopyOnWriteArrayList<>();
+
+	private ExecutorService threads;
+
+	@BeforeAll
+	static void connect(EtcdServer server) {
+		if (server != null) {
+			endpoint = server.endpoint();
+			client = Client.builder().endpoints(endpoint).waitForReady(false).build();
+		}
+	}
+
+	@AfterAll
+	static void disconnect() {
+		if (client != null) {
+			client.close();
+		}
+	}
+
+	@BeforeEach
+	void startThreads() {
+		this.threads = Executors.newCachedThreadPool();
+	}
+
+	@AfterEach
+	void close() {
+		this.threads.shutdownNow();
+		this.registries.forEach(DefaultFencedLockRegistry::close);
+	}
+
+	private DefaultFencedLockRegistry registry(EtcdLockEngine engine, Duration ttl) {
+		DefaultFencedLockRegistry registry = new DefaultFencedLockRegistry(engine, ttl, LockObserver.NONE,
+				this.losses::add);
+		this.registries.add(registry);
+		return registry;
+	}
+
+	private DefaultFencedLockRegistry registry() {
+		return registry(new EtcdLockEngine(client, endpoint, REQUEST_TIMEOUT), TTL);
+	}
+
+	private static String name() {
+		return "it/" + UUID.randomUUID();
+	}
+
+	@Test
+	void tokensOnlyGrowAcrossHoldersAndRelocks() throws Exception {
+		List<DefaultFencedLockRegistry> holders = List.of(registry(), registry(), registry());
+		String name = name();
+		long last = 0;
+		for (int i = 0; i < 12; i++) {
+			// each holder twice in a row: a relock by the same holder, then another
+			FencedLock lock = holders.get((i / 2) % 3).obtain(name);
+			assertThat(lock.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			long token = lock.fencingToken();
+			lock.unlock();
+			assertThat(token).as("acquisition %d", i).isGreaterThan(last);
+			last = token;
+		}
+	}
+
+	@Test
+	void anAbandonedRequestGrantedLaterLeavesNoHolderBehind() throws Exception {
+		DefaultFencedLockRegistry first = registry();
+		DefaultFencedLockRegistry second = registry();
+		DefaultFencedLockRegistry third = registry();
+		String name = name();
+		FencedLock held = first.obtain(name);
+		held.lock();
+		// queued behind the holder, then abandoned: etcd grants it when the holder
+		// unlocks
+		assertThat(onAnotherThread(() -> second.obtain(name).tryLock(300, TimeUnit.MILLISECONDS))).isFalse();
+		held.unlock();
+		await().atMost(BOUND).until(() -> first.holder(name).isEmpty());
+		assertThat(onAnotherThread(() -> {
+			FencedLock lock = third.obtain(name);
+			boolean taken = lock.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+			if (taken) {
+				assertThat(third.holder(name)).contains(third.holderId());
+				lock.unlock();
+			}
+			return taken;
+		})).isTrue();
+		assertThat(this.losses).isEmpty();
+	}
+
+	@Test
+	void aLeaseRevokedFromOutsideIsToldToTheHolder() throws Exception {
+		EtcdLockEngine engine = new EtcdLockEngine(client, endpoint, REQUEST_TIMEOUT);
+		DefaultFencedLockRegistry registry = registry(engine, TTL);
+		String name = name();
+		FencedLock lock = registry.obtain(name);
+		lock.lock();
+		long token = lock.fencingToken();
+		assertThat(engine.leases()).hasSize(1);
+		long lease = Long.parseUnsignedLong(engine.leases().keySet().iterator().next(), 16);
+		client.getLeaseClient().revoke(lease).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+		await().atMost(BOUND).until(() -> !this.losses.isEmpty());
+		assertThat(this.losses).singleElement().satisfies((event) -> {
+			assertThat(event.getName()).isEqualTo(name);
+			assertThat(event.getFencingToken()).isEqualTo(token);
+		});
+		assertThat(lock.isHeld()).isFalse();
+		assertThatExceptionOfType(LockLostException.class).isThrownBy(lock::unlock);
+		// a new lease for the next acquisition
+		assertThat(lock.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		assertThat(lock.fencingToken()).isGreaterThan(token);
+		assertThat(engine.leases().keySet()).doesNotContain(Long.toHexString(lease));
+		lock.unlock();
+	}
+
+	@Test
+	void etcdUnreachableFailsTheAcquisitionWithAClearMessage() throws Exception {
+		String nowhere = "http://127.0.0.1:" + freePort();
+		try (Client unreachable = Client.builder().endpoints(nowhere).waitForReady(false).build()) {
+			DefaultFencedLockRegistry registry = registry(
+					new EtcdLockEngine(unreachable, nowhere, Duration.ofSeconds(2)), TTL);
+			String name = name();
+			Throwable thrown = onAnotherThread(() -> {
+				try {
+					registry.obtain(name).tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+					return null;
+				}
+				catch (CannotAcquireLockException ex) {
+					return ex;
+				}
+			});
+			assertThat(thrown).isInstanceOf(CannotAcquireLockException.class)
+				.hasMessageContaining(nowhere)
+				.hasMessageContaining(EtcdLockEngine.DEFAULT_PREFIX)
+				.hasMessageContaining(name);
+			assertThat(registry.heldLocks()).isEmpty();
+		}
+	}
+
+	@Test
+	void healthIsUpWhileEtcdAnswersAndDownWhenItDoesNot() throws Exception {
+		EtcdLockEngine engine = new EtcdLockEngine(client, endpoint, REQUEST_TIMEOUT);
+		DefaultFencedLockRegistry registry = registry(engine, TTL);
+		FencedLock lock = registry.obtain(name());
+		lock.lock();
+		Health up = new EtcdLockHealthIndicator(engine).health(true);
+		assertThat(up.getStatus()).isEqualTo(Status.UP);
+		assertThat(up.getDetails()).containsEntry("backend", "etcd")
+			.containsEntry("locksHeld", 1)
+			.containsEntry("leases", engine.leases().keySet());
+		lock.unlock();
+		String nowhere = "http://127.0.0.1:" + freePort();
+		try (Client unreachable = Client.builder().endpoints(nowhere).waitForReady(false).build()) {
+			EtcdLockEngine down = new EtcdLockEngine(unreachable, nowhere, Duration.ofSeconds(2));
+			registry(down, TTL);
+			assertThat(new EtcdLockHealthIndicator(down).health(true).getStatus()).isEqualTo(Status.DOWN);
+		}
+	}
+
+	@Test
+	void killingTheLeaderNeverLetsTwoProcessesHoldTheLock() throws Exception {
+		String executable = EtcdServer.executable();
+		try (EtcdCluster cluster = new EtcdCluster(executable);
+				Client clusterClient = Client.builder()
+					.endpoints(cluster.endpoints().split(","))
+					.waitForReady(false)
+					.build()) {
+			Duration ttl = Duration.ofSeconds(5);
+			DefaultFencedLockRegistry first = registry(
+					new EtcdLockEngine(clusterClient, cluster.endpoints(), REQUEST_TIMEOUT), ttl);
+			DefaultFencedLockRegistry second = registry(
+					new EtcdLockEngine(clusterClient, cluster.endpoints(), REQUEST_TIMEOUT), ttl);
+			try {
+				assertOneHolderWhileTheLeaderIsKilled(cluster, first, second, ttl);
+			}
+			finally {
+				first.close();
+				second.close();
+			}
+		}
+	}
+
+	private void assertOneHolderWhileTheLeaderIsKilled(EtcdCluster cluster, DefaultFencedLockRegistry first,
+			DefaultFencedLockRegistry second, Duration ttl) throws Exception {
+		String name = name();
+		FencedLock held = first.obtain(name);
+		held.lock();
+		int leader = cluster.leader();
+		cluster.kill(leader);
+		int taken = 0;
+		int refused = 0;
+		int failed = 0;
+		long end = System.nanoTime() + ttl.multipliedBy(4).toNanos();
+		while (System.nanoTime() < end) {
+			try {
+				boolean got = onAnotherThread(() -> {
+					FencedLock other = second.obtain(name);
+					boolean lockTaken = other.tryLock();
+					if (lockTaken) {
+						// the holder must have been told before: never two holders
+						assertThat(this.losses).as("the first holder was told it lost the lock").isNotEmpty();
+						other.unlock();
+					}
+					return lockTaken;
+				});
+				if (got) {
+					taken++;
+				}
+				else {
+					refused++;
+				}
+			}
+			catch (java.util.concurrent.ExecutionException ex) {
+				if (!(ex.getCause() instanceof DataAccessException)) {
+					throw ex;
+				}
+				failed++;
+			}
+			Thread.sleep(200);
+		}
+		assertThat(taken + refused + failed).isPositive();
+		if (this.losses.isEmpty()) {
+			assertThat(taken).isZero();
+			assertThat(held.isHeld()).isTrue();
+			held.unlock();
+		}
+		else {
+			assertThat(held.isHeld()).isFalse();
+			assertThatExceptionOfType(LockLostException.class).isThrownBy(held::unlock);
+		}
+	}
+
+	private <T> T onAnotherThread(Callable<T> task) throws Exception {
+		return this.threads.submit(task).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	private static int freePort() throws Exception {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
