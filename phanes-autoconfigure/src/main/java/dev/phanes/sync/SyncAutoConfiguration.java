@@ -1,14 +1,23 @@
 package dev.phanes.sync;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
+import dev.phanes.sync.etcd.EtcdLockEngine;
+import dev.phanes.sync.jdbc.JdbcLockEngine;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,12 +26,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.integration.leader.Candidate;
 import org.springframework.integration.leader.DefaultCandidate;
+import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.support.locks.LockRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The Sync block: a {@link FencedLockRegistry} (Spring Integration's {@link LockRegistry}
@@ -87,6 +102,88 @@ public final class SyncAutoConfiguration {
 		SyncProperties.Leader leader = properties.getLeader();
 		return new LeaderElections(registry, candidates, leader.getHeartbeat(), leader.getBusyWait(),
 				leader.isAutoStartup(), events);
+	}
+
+	/**
+	 * Locks in the application's database ({@code phanes.sync.type=jdbc}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ DefaultLockRepository.class, JdbcTemplate.class })
+	@ConditionalOnProperty(name = "phanes.sync.type", havingValue = "jdbc")
+	static class JdbcConfiguration {
+
+		/**
+		 * The engine; closed by the registry.
+		 */
+		@Bean(destroyMethod = "")
+		@ConditionalOnMissingBean(LockEngine.class)
+		JdbcLockEngine phanesJdbcLockEngine(SyncProperties properties, ObjectProvider<DataSource> dataSource,
+				ObjectProvider<PlatformTransactionManager> transactionManager) {
+			DataSource database = dataSource.getIfUnique();
+			PlatformTransactionManager transactions = transactionManager.getIfUnique();
+			if (database == null || transactions == null) {
+				throw new IllegalStateException("phanes.sync.type=jdbc needs one DataSource and one "
+						+ "PlatformTransactionManager (spring.datasource.url and spring-boot-starter-jdbc or -data-jpa)"
+						+ "; found " + ((database == null) ? "no unique DataSource" : "no unique transaction manager"));
+			}
+			SyncProperties.Jdbc jdbc = properties.getJdbc();
+			return new JdbcLockEngine(database, transactions, new JdbcLockEngine.Settings(jdbc.getTablePrefix(),
+					jdbc.getRegion(), jdbc.getIdleBetweenTries(), jdbc.isInitializeSchema()));
+		}
+
+	}
+
+	/**
+	 * Locks in etcd ({@code phanes.sync.type=etcd}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Client.class)
+	@ConditionalOnProperty(name = "phanes.sync.type", havingValue = "etcd")
+	static class EtcdConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean(name = "phanesEtcdSyncClient")
+		Client phanesEtcdSyncClient(SyncProperties properties, Environment environment) {
+			SyncProperties.Etcd etcd = properties.getEtcd();
+			// a request fails at once while etcd is out of reach: a lock request that
+			// gave up must not be granted later unnoticed
+			ClientBuilder builder = Client.builder()
+				.endpoints(endpoints(properties, environment).toArray(String[]::new))
+				.connectTimeout(etcd.getConnectTimeout())
+				.waitForReady(false);
+			if (etcd.getUser() != null) {
+				builder.user(ByteSequence.from(etcd.getUser(), StandardCharsets.UTF_8));
+				builder.password(ByteSequence.from((etcd.getPassword() != null) ? etcd.getPassword() : "",
+						StandardCharsets.UTF_8));
+			}
+			return builder.build();
+		}
+
+		/**
+		 * The engine; closed by the registry.
+		 */
+		@Bean(destroyMethod = "")
+		@ConditionalOnMissingBean(LockEngine.class)
+		EtcdLockEngine phanesEtcdLockEngine(@Qualifier("phanesEtcdSyncClient") Client client, SyncProperties properties,
+				Environment environment) {
+			SyncProperties.Etcd etcd = properties.getEtcd();
+			return new EtcdLockEngine(client, String.join(",", endpoints(properties, environment)), etcd.getPrefix(),
+					etcd.getHoldersPrefix(), etcd.getRequestTimeout());
+		}
+
+		/**
+		 * The endpoints: the block's own, else the config block's, else a local etcd.
+		 */
+		static List<String> endpoints(SyncProperties properties, Environment environment) {
+			if (!properties.getEtcd().getEndpoints().isEmpty()) {
+				return properties.getEtcd().getEndpoints();
+			}
+			List<String> config = Binder.get(environment)
+				.bind("phanes.config.etcd.endpoints", Bindable.listOf(String.class))
+				.orElse(List.of());
+			return config.isEmpty() ? List.of("http://127.0.0.1:2379") : config;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -235,6 +235,12 @@ public class SyncProperties {
 		private String prefix = "/phanes/sync/locks/";
 
 		/**
+		 * Key prefix of the records that map each lease to the holder id of its process;
+		 * neither prefix may start with the other.
+		 */
+		private String holdersPrefix = "/phanes/sync/holders/";
+
+		/**
 		 * Time to wait for a connection to etcd.
 		 */
 		private Duration connectTimeout = Duration.ofSeconds(5);
@@ -268,6 +274,14 @@ public class SyncProperties {
 
 		public void setPrefix(String prefix) {
 			this.prefix = prefix;
+		}
+
+		public String getHoldersPrefix() {
+			return this.holdersPrefix;
+		}
+
+		public void setHoldersPrefix(String holdersPrefix) {
+			this.holdersPrefix = holdersPrefix;
 		}
 
 		public Duration getConnectTimeout() {

@@ -27,7 +27,7 @@ class SyncAutoConfigurationTests {
 	private static final Duration BOUND = Duration.ofSeconds(30);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(SyncAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(SyncAutoConfiguration.class, SyncHealthAutoConfiguration.class));
 
 	@Test
 	void memoryLocksByDefault() {
@@ -66,6 +66,31 @@ class SyncAutoConfigurationTests {
 	void anUnknownBackendIsRefusedNamingTheProperty() {
 		this.contextRunner.withPropertyValues("phanes.sync.type=zookeeper")
 			.run((context) -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("phanes.sync.type"));
+	}
+
+	@Test
+	void jdbcWithoutADataSourceFailsSayingWhatItNeeds() {
+		this.contextRunner.withPropertyValues("phanes.sync.type=jdbc")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("phanes.sync.type=jdbc needs one DataSource"));
+	}
+
+	@Test
+	void etcdLocksOnTheConfigBlocksEndpointsWithAHealthIndicator() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations
+				.of(org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration.class))
+			.withPropertyValues("phanes.sync.type=etcd", "phanes.config.etcd.endpoints=http://127.0.0.1:1")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(dev.phanes.sync.etcd.EtcdLockEngine.class)
+					.hasBean("phanesSyncHealthIndicator")
+					.doesNotHaveBean(MemoryLockEngine.class);
+				assertThat(context.getBean(FencedLockRegistry.class).backend()).isEqualTo("etcd");
+				assertThat(SyncAutoConfiguration.EtcdConfiguration.endpoints(context.getBean(SyncProperties.class),
+						context.getEnvironment()))
+					.containsExactly("http://127.0.0.1:1");
+			});
 	}
 
 	@Test

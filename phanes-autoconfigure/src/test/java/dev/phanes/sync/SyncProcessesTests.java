@@ -172,10 +172,10 @@ public abstract class SyncProcessesTests {
 			.isEqualTo("NOT-LEADER"));
 
 		// SIGKILL the leader: another is elected once its lock has expired
+		candidates.remove(leader);
 		int[] marks = candidates.stream().mapToInt(LineProcess::lineCount).toArray();
 		long killed = System.nanoTime();
 		leader.kill();
-		candidates.remove(leader);
 		LineProcess second = awaitLeader(candidates, role, marks);
 		System.out.printf("SyncProcesses: a new leader %d ms after the leader was killed (TTL %d ms)%n",
 				(System.nanoTime() - killed) / 1_000_000, TTL.toMillis());
@@ -195,6 +195,7 @@ public abstract class SyncProcessesTests {
 			signal(second, "CONT");
 		}
 		String[] late = ask(second, "lead-write " + role + " " + key + " late", "NOT-LEADER|WROTE|STALE", BOUND);
+		System.out.printf("SyncProcesses: the paused leader's write after waking: %s%n", late[0]);
 		assertThat(late[0]).as("the paused leader's write after waking").isIn("STALE", "NOT-LEADER");
 		second.awaitLine(0, (line) -> line.equals("SYNC REVOKED " + role), BOUND);
 		writeAsLeader(third, role, key, written);
