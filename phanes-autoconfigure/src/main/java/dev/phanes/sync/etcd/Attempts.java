@@ -99,11 +99,13 @@ final class Attempts {
 		execute(() -> {
 			boolean late;
 			synchronized (attempt) {
-				late = attempt.state == State.DONE && response != null;
+				// DONE with an acquisition: held and released already, and the key may
+				// be the next acquisition's under the same lease
+				late = attempt.state == State.DONE && attempt.acquisition == null && response != null;
 			}
 			if (late) {
-				// granted under a lease lost meanwhile: the key goes with the lease
-				// at the latest
+				// granted under a lease lost meanwhile, never held: the key goes with
+				// the lease at the latest
 				this.client.getKVClient().delete(attempt.key);
 			}
 			else {
