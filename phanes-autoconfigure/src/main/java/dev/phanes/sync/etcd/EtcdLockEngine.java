@@ -33,13 +33,16 @@ import static dev.phanes.sync.etcd.EtcdLeases.call;
 /**
  * Locks on etcd through its lock service (jetcd's {@code Lock}, etcd's {@code v3lock}
  * over the {@code concurrency.Mutex}): the lock of a name is the oldest key under
- * {@code <prefix><name>/}, each process's key being {@code <prefix><name>/<lease hex>}
- * under its lease. One lease per engine, per TTL in whole seconds (rounded up, at least 1
- * s), granted when first needed and kept alive by one keep-alive stream; when it is lost
- * ({@code lease-expired}: etcd says it is gone, or no keep-alive answer came for a whole
- * TTL; {@code keep-alive-failed}: the stream failed) every lock held under it is told,
- * and later acquisitions get a new lease. Closing revokes the leases, which frees every
- * lock at once; the jetcd client is not closed.
+ * {@code <prefix><encoded name>/}, each process's key being
+ * {@code <prefix><encoded name>/<lease hex>} under its lease. The name is encoded without
+ * {@code /} ({@code %} as {@code %25}, {@code /} as {@code %2F}), so that the keys of a
+ * name never lie under another's: {@code a} and {@code a/b} are separate locks. One lease
+ * per engine, per TTL in whole seconds (rounded up, at least 1 s), granted when first
+ * needed and kept alive by one keep-alive stream; when it is lost ({@code lease-expired}:
+ * etcd says it is gone, or no keep-alive answer came for a whole TTL;
+ * {@code keep-alive-failed}: the stream failed) every lock held under it is told, and
+ * later acquisitions get a new lease. Closing revokes the leases, which frees every lock
+ * at once; the jetcd client is not closed.
  * <p>
  * The fencing token is the revision of etcd's answer to the Lock request
  * ({@code LockResponse.getHeader().getRevision()}). The mutex answers at a revision at
@@ -58,13 +61,14 @@ import static dev.phanes.sync.etcd.EtcdLeases.call;
  * <p>
  * The holder id is {@code etcd-<random>}; each lease has a holder record under the
  * holders prefix, attached to it, which maps the lease of a lock's key back to the id.
- * Names are keys as they are: the keys of a name that continues another with {@code /}
- * ({@code a/b} beside {@code a}) lie under the other's, so etcd's mutex makes {@code a}
- * wait while {@code a/b} is held (never the reverse, and never both held by two
- * processes).
+ * <p>
+ * One engine serves one registry: give each
+ * {@link dev.phanes.sync.DefaultFencedLockRegistry} its own engine. Its lease is what
+ * etcd knows a holder by, so registries sharing an engine would be one holder to etcd,
+ * under one key per name; the engine only notices when they overlap on a name (an
+ * {@link IllegalStateException} for a name it already holds or is acquiring).
  * <p>
  * Thread-safe; as the registry guarantees, one thread at a time asks for a given name.
- * Give each {@link dev.phanes.sync.DefaultFencedLockRegistry} its own engine.
  */
 public final class EtcdLockEngine implements LockEngine {
 

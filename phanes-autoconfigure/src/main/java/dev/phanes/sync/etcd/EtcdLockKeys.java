@@ -8,9 +8,14 @@ import static dev.phanes.sync.etcd.EtcdLeases.bytes;
 
 /**
  * Where the locks of an {@link EtcdLockEngine} lie in etcd: the key its lock service is
- * asked to lock for a name, the keys etcd's mutex writes under it
- * ({@code <lock key>/<lease hex>}, one per lease that holds or waits), and the holder
- * record of a lease. Immutable.
+ * asked to lock for a name ({@code <prefix><encoded name>}), the keys etcd's mutex writes
+ * under it ({@code <lock key>/<lease hex>}, one per lease that holds or waits), and the
+ * holder record of a lease. Immutable.
+ * <p>
+ * etcd's mutex counts every key under {@code <lock key>/} as a holder or waiter, so a
+ * name is encoded without {@code /}: {@code %} becomes {@code %25} and {@code /} becomes
+ * {@code %2F}, everything else stays. No encoded name then starts with another's followed
+ * by {@code /}, and two names never share a key.
  */
 final class EtcdLockKeys {
 
@@ -48,7 +53,7 @@ final class EtcdLockKeys {
 	 * @return the key
 	 */
 	ByteSequence lock(String name) {
-		return bytes(this.prefix + name);
+		return bytes(this.prefix + encode(name));
 	}
 
 	/**
@@ -58,7 +63,7 @@ final class EtcdLockKeys {
 	 * @return the lock key followed by {@code /}
 	 */
 	String waiters(String name) {
-		return this.prefix + name + "/";
+		return this.prefix + encode(name) + "/";
 	}
 
 	/**
@@ -78,6 +83,27 @@ final class EtcdLockKeys {
 	 */
 	ByteSequence holderRecord(String leaseHex) {
 		return bytes(this.holdersPrefix + leaseHex);
+	}
+
+	/**
+	 * Encode a name for a key: {@code %} as {@code %25}, {@code /} as {@code %2F}.
+	 * @param name the lock's name
+	 * @return the name without {@code /}, decodable back to it
+	 */
+	static String encode(String name) {
+		if (name.indexOf('%') < 0 && name.indexOf('/') < 0) {
+			return name;
+		}
+		StringBuilder encoded = new StringBuilder(name.length() + 8);
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			switch (c) {
+				case '%' -> encoded.append("%25");
+				case '/' -> encoded.append("%2F");
+				default -> encoded.append(c);
+			}
+		}
+		return encoded.toString();
 	}
 
 }

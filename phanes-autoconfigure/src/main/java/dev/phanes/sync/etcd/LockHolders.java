@@ -86,7 +86,8 @@ final class LockHolders {
 			}
 			String lease = owner.getKvs().get(0).getKey().toString(StandardCharsets.UTF_8).substring(keys.length());
 			if (lease.contains("/")) {
-				// the key of a longer name holds this one up; no one holds this one
+				// not a key of this name: written by a version that did not encode
+				// names, for a longer one
 				return Optional.empty();
 			}
 			List<KeyValue> record = call(this.client.getKVClient().get(this.keys.holderRecord(lease)),
