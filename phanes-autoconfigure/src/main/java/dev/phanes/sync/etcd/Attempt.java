@@ -11,10 +11,10 @@ import dev.phanes.sync.LockEngine;
 
 /**
  * One Lock request of an {@link EtcdLockEngine} for a name, and its key
- * ({@code <prefix><name>/<lease hex>}, as etcd's mutex writes it) until that key is gone.
- * The engine keeps at most one per name: a second request under the same lease would be
- * given the same key, and both callers would think they hold the lock. Its state changes
- * under the attempt's monitor.
+ * ({@code <prefix><encoded name>/<lease hex>}, as etcd's mutex writes it, see
+ * {@link EtcdLockKeys}) until that key is gone. The engine keeps at most one per name: a
+ * second request under the same lease would be given the same key, and both callers would
+ * think they hold the lock. Its state changes under the attempt's monitor.
  */
 final class Attempt {
 

@@ -40,7 +40,7 @@ final class EtcdLeases {
 
 	private final Client client;
 
-	private final String holdersPrefix;
+	private final EtcdLockKeys keys;
 
 	private final String holderId;
 
@@ -54,10 +54,10 @@ final class EtcdLeases {
 
 	private volatile boolean closed;
 
-	EtcdLeases(Client client, String holdersPrefix, String holderId, Duration requestTimeout,
+	EtcdLeases(Client client, EtcdLockKeys keys, String holderId, Duration requestTimeout,
 			ScheduledExecutorService executor, BiConsumer<KeptLease, String> onLost) {
 		this.client = client;
-		this.holdersPrefix = holdersPrefix;
+		this.keys = keys;
 		this.holderId = holderId;
 		this.requestTimeout = requestTimeout;
 		this.executor = executor;
@@ -89,7 +89,7 @@ final class EtcdLeases {
 		KeptLease lease = new KeptLease(id, ttlSeconds, start + TimeUnit.SECONDS.toNanos(ttlSeconds));
 		try {
 			call(this.client.getKVClient()
-				.put(bytes(this.holdersPrefix + lease.hex), bytes(this.holderId),
+				.put(this.keys.holderRecord(lease.hex), bytes(this.holderId),
 						PutOption.builder().withLeaseId(id).build()),
 					this.requestTimeout);
 			lease.stream = this.client.getLeaseClient().keepAlive(id, new Observer(lease));

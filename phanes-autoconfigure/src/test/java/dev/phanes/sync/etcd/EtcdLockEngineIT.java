@@ -144,6 +144,48 @@ class EtcdLockEngineIT {
 	}
 
 	@Test
+	void aNameIsTakenAtOnceWhileALongerNameStartingWithItIsHeld() throws Exception {
+		DefaultFencedLockRegistry first = registry();
+		DefaultFencedLockRegistry second = registry();
+		String name = name();
+		FencedLock longer = first.obtain(name + "/b");
+		longer.lock();
+		FencedLock shorter = second.obtain(name);
+		assertThat(shorter.tryLock(1, TimeUnit.SECONDS)).isTrue();
+		assertThat(first.holder(name)).contains(second.holderId());
+		assertThat(second.holder(name + "/b")).contains(first.holderId());
+		shorter.unlock();
+		assertThat(first.holder(name)).isEmpty();
+		assertThat(second.holder(name + "/b")).contains(first.holderId());
+		longer.unlock();
+	}
+
+	@Test
+	void namesWithSlashesPercentSignsSpacesAndLettersAreSeparateLocks() throws Exception {
+		String base = name();
+		// "a%2Fb" beside "a/b": '%' must be encoded too, or the two would share a key
+		List<String> names = List.of(base + "/a/b", base + "/a%2Fb", base + "/a", base + "/100% ü",
+				base + " leader/Bestellungen €", base + "/€ é/ß");
+		List<DefaultFencedLockRegistry> holders = new ArrayList<>();
+		List<FencedLock> held = new ArrayList<>();
+		for (String name : names) {
+			DefaultFencedLockRegistry registry = registry();
+			FencedLock lock = registry.obtain(name);
+			assertThat(lock.tryLock(1, TimeUnit.SECONDS)).as(name).isTrue();
+			holders.add(registry);
+			held.add(lock);
+		}
+		DefaultFencedLockRegistry reader = registry();
+		for (int i = 0; i < names.size(); i++) {
+			assertThat(reader.holder(names.get(i))).as(names.get(i)).contains(holders.get(i).holderId());
+		}
+		held.forEach(FencedLock::unlock);
+		for (String name : names) {
+			assertThat(reader.holder(name)).as(name).isEmpty();
+		}
+	}
+
+	@Test
 	void aLeaseRevokedFromOutsideIsToldToTheHolder() throws Exception {
 		EtcdLockEngine engine = new EtcdLockEngine(client, endpoint, REQUEST_TIMEOUT);
 		DefaultFencedLockRegistry registry = registry(engine, TTL);
