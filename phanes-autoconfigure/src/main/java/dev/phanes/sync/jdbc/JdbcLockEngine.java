@@ -38,7 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code <prefix>LOCK_TOKEN}, whose row for a name is counted up by the same statement
  * that writes the lock row (the repository's update and insert queries are replaced by
  * data-modifying CTEs with the original parameters), and is never deleted, so a name's
- * token only grows. For PostgreSQL and CockroachDB.
+ * token only grows. The engine runs the repository's acquisition itself, with those
+ * statements returning the token, so the token costs no extra round trip; renewal,
+ * release and clean-up are the repository's. For PostgreSQL and CockroachDB.
  * <p>
  * An acquisition polls every {@code idleBetweenTries}, retrying transient failures as
  * Spring's {@code JdbcLockRegistry} does. While a lock is held its row is renewed every
@@ -74,6 +76,12 @@ public final class JdbcLockEngine implements LockEngine {
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate reads;
+
+	private final TransactionTemplate acquisitions;
+
+	private final String takeUpdate;
+
+	private final String takeInsert;
 
 	private final JdbcLeaseKeeper keeper;
 
@@ -118,6 +126,12 @@ public final class JdbcLockEngine implements LockEngine {
 		read.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
 		read.setReadOnly(true);
 		this.reads = new TransactionTemplate(transactionManager, read);
+		DefaultTransactionDefinition take = new DefaultTransactionDefinition(
+				TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		take.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+		this.acquisitions = new TransactionTemplate(transactionManager, take);
+		this.takeUpdate = String.format(JdbcLockSchema.UPDATE_QUERY, settings.tablePrefix()) + "RETURNING TOKEN";
+		this.takeInsert = String.format(JdbcLockSchema.INSERT_QUERY, settings.tablePrefix()) + "RETURNING TOKEN";
 		this.keeper = new JdbcLeaseKeeper(new Rows(), "phanes-sync-jdbc");
 	}
 
@@ -223,19 +237,8 @@ public final class JdbcLockEngine implements LockEngine {
 
 	private @Nullable JdbcLease tryAcquire(String name, String path, Duration ttl, LossListener onLoss) {
 		long attempt = System.nanoTime();
-		if (!this.repository.acquire(path, ttl)) {
-			return null;
-		}
-		Long token;
-		try {
-			token = readToken(path);
-		}
-		catch (RuntimeException ex) {
-			deleteQuietly(name, path);
-			throw ex;
-		}
+		Long token = takeRow(path, ttl);
 		if (token == null) {
-			// another client took the row between the two statements
 			return null;
 		}
 		JdbcLease lease = new JdbcLease(name, path, token, ttl, attempt, onLoss);
@@ -249,11 +252,24 @@ public final class JdbcLockEngine implements LockEngine {
 		return lease;
 	}
 
-	private @Nullable Long readToken(String path) {
-		return this.reads.execute((status) -> {
-			List<Long> tokens = this.jdbc.queryForList(this.schema.tokenQuery(), Long.class, this.settings.region(),
-					path, this.clientId);
-			return tokens.isEmpty() ? null : tokens.get(0);
+	/**
+	 * Spring's acquisition ({@code DefaultLockRepository.acquire}: update the row if it
+	 * is this client's or expired, else insert it, in one READ COMMITTED transaction of
+	 * its own), with the repository's statements returning the token they counted up, so
+	 * that the token costs no extra round trip.
+	 * @return the token, or {@code null} if another client holds the row
+	 */
+	private @Nullable Long takeRow(String path, Duration ttl) {
+		return this.acquisitions.execute((status) -> {
+			LocalDateTime now = now();
+			List<Long> token = this.jdbc.queryForList(this.takeUpdate, Long.class, this.clientId, now.plus(ttl),
+					this.settings.region(), path, this.clientId, now);
+			if (token.isEmpty()) {
+				now = now();
+				token = this.jdbc.queryForList(this.takeInsert, Long.class, this.settings.region(), path, this.clientId,
+						now, now.plus(ttl));
+			}
+			return token.isEmpty() ? null : token.get(0);
 		});
 	}
 

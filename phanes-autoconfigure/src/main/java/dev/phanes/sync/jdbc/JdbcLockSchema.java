@@ -84,15 +84,6 @@ final class JdbcLockSchema {
 		return this.prefix + "LOCK_TOKEN";
 	}
 
-	/**
-	 * The token of the name's lock row while it has the given client id.
-	 */
-	String tokenQuery() {
-		return "SELECT T.TOKEN FROM " + tokenTable() + " T JOIN " + lockTable()
-				+ " L ON L.REGION = T.REGION AND L.LOCK_KEY = T.LOCK_KEY"
-				+ " WHERE T.REGION = ? AND T.LOCK_KEY = ? AND L.CLIENT_ID = ?";
-	}
-
 	String holderQuery() {
 		return "SELECT CLIENT_ID FROM " + lockTable() + " WHERE REGION = ? AND LOCK_KEY = ? AND EXPIRED_AFTER >= ?";
 	}
