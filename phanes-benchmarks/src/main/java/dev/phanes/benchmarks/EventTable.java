@@ -1,15 +1,11 @@
 package dev.phanes.benchmarks;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tables of {@link EventBusLatencyBenchmark} and {@link KafkaEventBusBenchmark}: each
@@ -45,23 +41,7 @@ public final class EventTable {
 	 * @throws IOException if a file cannot be read or written
 	 */
 	public static void main(String[] args) throws IOException {
-		if (args.length < 1 || args.length > 2) {
-			System.err.println("Usage: EventTable <jmh-result.json> [markdown file to update]");
-			System.exit(2);
-		}
-		String table = table(JsonMapper.builder().build().readTree(Path.of(args[0])));
-		if (table.isEmpty()) {
-			System.err.println("No event benchmark in " + args[0]);
-			System.exit(1);
-		}
-		if (args.length == 1) {
-			System.out.print(table);
-			return;
-		}
-		Path markdown = Path.of(args[1]);
-		Files.writeString(markdown, Ratios.replaceBetweenMarkers(Files.readString(markdown), BEGIN, END, table),
-				StandardCharsets.UTF_8);
-		System.out.println("Updated " + markdown);
+		Ratios.writeTable(args, "EventTable", BEGIN, END, EventTable::table);
 	}
 
 	static String table(JsonNode results) {
@@ -104,7 +84,7 @@ public final class EventTable {
 		return out.toString();
 	}
 
-	private static String settings(JsonNode result) {
+	static String settings(JsonNode result) {
 		return String.format(Locale.ROOT,
 				"%nJMH %s, JDK %s, %s thread(s), %s fork(s), warm-up %s × %s, measurement %s × %s; "
 						+ "± is the 99.9%% confidence interval JMH reports.%n",
@@ -113,11 +93,11 @@ public final class EventTable {
 				text(result, "measurementTime"));
 	}
 
-	private static double score(JsonNode result) {
+	static double score(JsonNode result) {
 		return result.get("primaryMetric").get("score").doubleValue();
 	}
 
-	private static String figure(JsonNode result) {
+	static String figure(JsonNode result) {
 		JsonNode metric = result.get("primaryMetric");
 		JsonNode error = metric.get("scoreError");
 		String score = number(metric.get("score").doubleValue());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -194,6 +195,38 @@ public final class Ratios {
 		}
 		return "| Benchmark | Phanes (ops/s) | Baseline (ops/s) | Ratio | Goal |\n" + "|---|--:|--:|--:|---|\n" + rows
 				+ settings(first);
+	}
+
+	/**
+	 * The main method of a table that has its own markers: print the table of a JMH JSON
+	 * result file, or write it between the markers of a markdown file.
+	 * @param args the JSON file, then optionally the markdown file to update
+	 * @param name the table's class, for the usage message
+	 * @param begin the marker before the table
+	 * @param end the marker after the table
+	 * @param table makes the table of the results, empty if they have none of its
+	 * benchmarks
+	 * @throws IOException if a file cannot be read or written
+	 */
+	static void writeTable(String[] args, String name, String begin, String end, Function<JsonNode, String> table)
+			throws IOException {
+		if (args.length < 1 || args.length > 2) {
+			System.err.println("Usage: " + name + " <jmh-result.json> [markdown file to update]");
+			System.exit(2);
+		}
+		String text = table.apply(JsonMapper.builder().build().readTree(Path.of(args[0])));
+		if (text.isEmpty()) {
+			System.err.println("No " + name + " benchmark in " + args[0]);
+			System.exit(1);
+		}
+		if (args.length == 1) {
+			System.out.print(text);
+			return;
+		}
+		Path markdown = Path.of(args[1]);
+		Files.writeString(markdown, replaceBetweenMarkers(Files.readString(markdown), begin, end, text),
+				StandardCharsets.UTF_8);
+		System.out.println("Updated " + markdown);
 	}
 
 	/**
