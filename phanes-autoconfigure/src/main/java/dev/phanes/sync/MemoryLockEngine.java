@@ -52,12 +52,38 @@ public final class MemoryLockEngine implements LockEngine {
 	@Override
 	public @Nullable Lease acquire(String name, @Nullable Duration wait, Duration ttl, LossListener onLoss)
 			throws InterruptedException {
-		return acquire(this.states, this.holderId, name, wait);
+		long deadline = (wait != null) ? System.nanoTime() + wait.toNanos() : 0;
+		synchronized (this.states) {
+			State state = this.states.computeIfAbsent(name, (key) -> new State());
+			while (state.holder != null) {
+				if (wait == null) {
+					this.states.wait();
+				}
+				else {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						return null;
+					}
+					this.states.wait(Math.max(1, left / 1_000_000));
+				}
+			}
+			state.token++;
+			state.holder = new MemoryLease(this.holderId, state.token);
+			return state.holder;
+		}
 	}
 
 	@Override
 	public boolean release(String name, Lease lease) {
-		return release(this.states, name, lease);
+		synchronized (this.states) {
+			State state = this.states.get(name);
+			if (state == null || state.holder != lease) {
+				return false;
+			}
+			state.holder = null;
+			this.states.notifyAll();
+			return true;
+		}
 	}
 
 	@Override
@@ -68,45 +94,10 @@ public final class MemoryLockEngine implements LockEngine {
 		}
 	}
 
-	static @Nullable Lease acquire(Map<String, State> states, String holderId, String name, @Nullable Duration wait)
-			throws InterruptedException {
-		long deadline = (wait != null) ? System.nanoTime() + wait.toNanos() : 0;
-		synchronized (states) {
-			State state = states.computeIfAbsent(name, (key) -> new State());
-			while (state.holder != null) {
-				if (wait == null) {
-					states.wait();
-				}
-				else {
-					long left = deadline - System.nanoTime();
-					if (left <= 0) {
-						return null;
-					}
-					states.wait(Math.max(1, left / 1_000_000));
-				}
-			}
-			state.token++;
-			state.holder = new MemoryLease(holderId, state.token);
-			return state.holder;
-		}
-	}
-
-	static boolean release(Map<String, State> states, String name, Lease lease) {
-		synchronized (states) {
-			State state = states.get(name);
-			if (state == null || state.holder != lease) {
-				return false;
-			}
-			state.holder = null;
-			states.notifyAll();
-			return true;
-		}
-	}
-
 	/**
 	 * The tokens and holder of one name.
 	 */
-	static final class State {
+	private static final class State {
 
 		long token;
 

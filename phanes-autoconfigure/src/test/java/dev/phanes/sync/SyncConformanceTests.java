@@ -147,14 +147,7 @@ public abstract class SyncConformanceTests {
 		assertThat(onAnotherThread(() -> second.obtain(name).tryLock())).isFalse();
 		lock.unlock();
 		assertThat(lock.isHeld()).isFalse();
-		FencedLock other = second.obtain(name);
-		assertThat(onAnotherThread(() -> {
-			boolean taken = other.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-			if (taken) {
-				other.unlock();
-			}
-			return taken;
-		})).isTrue();
+		assertThat(takenAndReleasedOnAnotherThread(second, name)).isTrue();
 	}
 
 	@Test
@@ -194,14 +187,7 @@ public abstract class SyncConformanceTests {
 			held.unlock();
 		}
 		// the attempts that gave up left nothing behind that would hold the lock
-		assertThat(onAnotherThread(() -> {
-			FencedLock lock = second.obtain(name);
-			boolean taken = lock.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-			if (taken) {
-				lock.unlock();
-			}
-			return taken;
-		})).isTrue();
+		assertThat(takenAndReleasedOnAnotherThread(second, name)).isTrue();
 	}
 
 	@Test
@@ -240,14 +226,7 @@ public abstract class SyncConformanceTests {
 		assertThat(registry.heldLocks()).extracting(HeldLock::name).containsExactly(name);
 		assertThat(registry.holder(name)).contains(registry.holderId());
 		assertThat(onAnotherThread(() -> registry.obtain(name).tryLock())).isFalse();
-		assertThat(onAnotherThread(() -> {
-			FencedLock lock = registry.obtain(name);
-			boolean taken = lock.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-			if (taken) {
-				lock.unlock();
-			}
-			return taken;
-		})).isTrue();
+		assertThat(takenAndReleasedOnAnotherThread(registry, name)).isTrue();
 	}
 
 	@Test
@@ -283,14 +262,7 @@ public abstract class SyncConformanceTests {
 		assertThatExceptionOfType(LockLostException.class).isThrownBy(lock::fencingToken)
 			.withMessageContaining("registry-closed");
 		assertThatExceptionOfType(LockLostException.class).isThrownBy(lock::unlock);
-		assertThat(onAnotherThread(() -> {
-			FencedLock taken = other.obtain(name);
-			boolean acquired = taken.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-			if (acquired) {
-				taken.unlock();
-			}
-			return acquired;
-		})).isTrue();
+		assertThat(takenAndReleasedOnAnotherThread(other, name)).isTrue();
 	}
 
 	@Test
@@ -303,6 +275,24 @@ public abstract class SyncConformanceTests {
 			.withMessageContaining("256");
 		assertThat(registry.obtain("x".repeat(256)).name()).hasSize(256);
 		assertThat(registry.obtain("orders/€ 1:é").name()).isEqualTo("orders/€ 1:é");
+	}
+
+	/**
+	 * Take a lock on another thread, waiting at most {@link #BOUND}, and release it.
+	 * @param registry the registry to take it in
+	 * @param name the lock's name
+	 * @return whether it was taken
+	 * @throws Exception what the attempt threw
+	 */
+	protected boolean takenAndReleasedOnAnotherThread(FencedLockRegistry registry, String name) throws Exception {
+		return onAnotherThread(() -> {
+			FencedLock lock = registry.obtain(name);
+			boolean taken = lock.tryLock(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+			if (taken) {
+				lock.unlock();
+			}
+			return taken;
+		});
 	}
 
 	/**
