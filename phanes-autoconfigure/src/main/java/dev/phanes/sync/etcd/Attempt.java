@@ -27,6 +27,15 @@ final class Attempt {
 	/** Completed by jetcd's answer, or with {@link LeaseEnded} when the lease is lost. */
 	final CompletableFuture<LockResponse> outcome = new CompletableFuture<>();
 
+	/**
+	 * A revision at which the key, if it existed, was this attempt's: the revision of
+	 * etcd's answer, or of a read made after the request failed; {@code 0} while unknown.
+	 * A later acquisition of the name under the same lease writes the key afresh, at a
+	 * greater create revision, so a delete of this attempt's key is made conditional on a
+	 * create revision no greater than this, and can never delete the next holder's key.
+	 */
+	volatile long bound;
+
 	volatile State state = State.WAITING;
 
 	@Nullable Acquisition acquisition;

@@ -1,6 +1,7 @@
 package dev.phanes.sync.etcd;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -8,7 +9,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
 import io.etcd.jetcd.lock.LockResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -26,8 +33,10 @@ import static dev.phanes.sync.etcd.EtcdLeases.call;
  * they leave behind: a request whose caller gave up is abandoned and its key deleted once
  * etcd has answered, unless a new acquisition of the name takes it over first; a key that
  * could not be deleted at once is a leftover, deleted in the background until it is gone
- * or its lease is lost. Thread-safe; an attempt's state changes under its monitor, and
- * background work runs on the engine's executor.
+ * or its lease is lost. Every delete is conditional on the key's create revision (see
+ * {@link #deleteKey(Attempt)}), so one that etcd applies late never deletes the key of a
+ * later acquisition under the same lease. Thread-safe; an attempt's state changes under
+ * its monitor, and background work runs on the engine's executor.
  */
 final class Attempts {
 
@@ -91,6 +100,7 @@ final class Attempts {
 	 */
 	private void answered(Attempt attempt, @Nullable LockResponse response, @Nullable Throwable error) {
 		if (response != null) {
+			attempt.bound = response.getHeader().getRevision();
 			attempt.outcome.complete(response);
 		}
 		else {
@@ -99,14 +109,13 @@ final class Attempts {
 		execute(() -> {
 			boolean late;
 			synchronized (attempt) {
-				// DONE with an acquisition: held and released already, and the key may
-				// be the next acquisition's under the same lease
+				// DONE without an acquisition: its lease was lost while it waited
 				late = attempt.state == State.DONE && attempt.acquisition == null && response != null;
 			}
 			if (late) {
 				// granted under a lease lost meanwhile, never held: the key goes with
 				// the lease at the latest
-				this.client.getKVClient().delete(attempt.key);
+				deleteKey(attempt);
 			}
 			else {
 				settle(attempt);
@@ -175,12 +184,16 @@ final class Attempts {
 			if (attempt.state != State.ABANDONED || !attempt.outcome.isDone()) {
 				return;
 			}
+			// in the same step as the check: a caller taking the attempt over finds it
+			// either still ABANDONED (and waits for its answer) or LEFTOVER
+			attempt.state = State.LEFTOVER;
 		}
-		leftover(attempt);
+		deleteInBackground(attempt);
 	}
 
 	/**
-	 * Delete an attempt's key in the background, until it is gone or the lease is lost.
+	 * Delete an attempt's key in the background, until it is gone or the lease is lost;
+	 * the attempt's caller gave it up.
 	 */
 	void leftover(Attempt attempt) {
 		synchronized (attempt) {
@@ -189,14 +202,18 @@ final class Attempts {
 			}
 			attempt.state = State.LEFTOVER;
 		}
-		this.client.getKVClient().delete(attempt.key).whenComplete((deleted, error) -> {
+		deleteInBackground(attempt);
+	}
+
+	private void deleteInBackground(Attempt attempt) {
+		deleteKey(attempt).whenComplete((deleted, error) -> {
 			if (error == null) {
 				forget(attempt);
 			}
 			else {
 				schedule(() -> {
 					if (attempt.state == State.LEFTOVER && attempt.lease.lost == null) {
-						leftover(attempt);
+						deleteInBackground(attempt);
 					}
 				});
 			}
@@ -205,7 +222,7 @@ final class Attempts {
 
 	private void deleteNow(Attempt attempt) {
 		try {
-			call(this.client.getKVClient().delete(attempt.key), this.requestTimeout);
+			call(deleteKey(attempt), this.requestTimeout);
 			forget(attempt);
 		}
 		catch (Exception ex) {
@@ -215,6 +232,47 @@ final class Attempts {
 			throw new CannotAcquireLockException("Could not acquire lock '" + attempt.name
 					+ "': an earlier request's key is still to be deleted and etcd at " + this.endpoints
 					+ " did not answer (key prefix '" + this.keys.prefix() + "'): " + ex, ex);
+		}
+	}
+
+	/**
+	 * Delete an attempt's key unless it was written after the attempt's
+	 * {@linkplain Attempt#bound bound}, that is by a later acquisition of the name under
+	 * the same lease. When the bound is unknown (the request failed), a read learns one;
+	 * it is only taken if the attempt is not yet forgotten when the read is answered: a
+	 * later acquisition of the name only starts once this attempt is forgotten, so no key
+	 * of its could exist at that read. Deletes answered late can therefore never delete
+	 * another acquisition's key.
+	 * @return whether a key was deleted
+	 */
+	CompletableFuture<Boolean> deleteKey(Attempt attempt) {
+		KV kv = this.client.getKVClient();
+		CompletableFuture<Long> bound = (attempt.bound > 0) ? CompletableFuture.completedFuture(attempt.bound)
+				: kv.get(attempt.key, GetOption.builder().withCountOnly(true).build())
+					.thenApply((read) -> learnBound(attempt, read.getHeader().getRevision()));
+		return bound.thenCompose((revision) -> (revision == 0) ? CompletableFuture.completedFuture(false)
+				: kv.txn()
+					.If(new Cmp(attempt.key, Cmp.Op.LESS, CmpTarget.createRevision(revision + 1)))
+					.Then(Op.delete(attempt.key, DeleteOption.DEFAULT))
+					.commit()
+					.thenApply((result) -> result.isSucceeded() && !result.getDeleteResponses().isEmpty()
+							&& result.getDeleteResponses().get(0).getDeleted() > 0));
+	}
+
+	/**
+	 * Take a revision read for an attempt whose bound was unknown.
+	 * @return the bound, or {@code 0} if the attempt was forgotten meanwhile (its key may
+	 * be a later acquisition's now)
+	 */
+	private long learnBound(Attempt attempt, long revision) {
+		synchronized (attempt) {
+			if (attempt.state == State.DONE) {
+				return 0;
+			}
+			if (attempt.bound == 0) {
+				attempt.bound = revision;
+			}
+			return attempt.bound;
 		}
 	}
 

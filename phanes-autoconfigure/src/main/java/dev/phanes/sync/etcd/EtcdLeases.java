@@ -29,14 +29,28 @@ import org.jspecify.annotations.Nullable;
  * first needed, each with a holder record (its key under the holders prefix, the engine's
  * holder id as value, attached to the lease) and kept alive by one jetcd keep-alive
  * stream. A lease is lost when etcd says it does not exist or gives it no TTL, when the
- * stream fails or ends, or when no keep-alive answer came for a whole TTL (measured here
- * with {@link System#nanoTime()}); a lost lease is forgotten (later acquisitions get a
- * new one), revoked in case it is still alive, and reported once, on the engine's
- * executor. Thread-safe.
+ * stream fails or ends, or when no keep-alive answer came for a TTL less
+ * {@value #MARGIN_MILLIS} ms (measured here with {@link System#nanoTime()}, checked every
+ * {@value #CHECK_MILLIS} ms); a lost lease is forgotten (later acquisitions get a new
+ * one), revoked in case it is still alive, and reported once, on the engine's executor.
+ * Thread-safe.
  */
 final class EtcdLeases {
 
 	private static final Log logger = LogFactory.getLog(EtcdLeases.class);
+
+	/**
+	 * How often the deadlines are checked.
+	 */
+	static final long CHECK_MILLIS = 100;
+
+	/**
+	 * How much earlier than a whole TTL after a keep-alive answer arrived the lease is
+	 * taken as lost: etcd counts the TTL from when it renewed the lease, which was before
+	 * its answer arrived here. With the check's period, a loss is reported before etcd
+	 * expires the lease unless the answer took more than 150 ms to arrive.
+	 */
+	static final long MARGIN_MILLIS = 250;
 
 	private final Client client;
 
@@ -62,7 +76,7 @@ final class EtcdLeases {
 		this.requestTimeout = requestTimeout;
 		this.executor = executor;
 		this.onLost = onLost;
-		executor.scheduleWithFixedDelay(this::checkDeadlines, 200, 200, TimeUnit.MILLISECONDS);
+		executor.scheduleWithFixedDelay(this::checkDeadlines, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -242,7 +256,9 @@ final class EtcdLeases {
 				lose(this.lease, "lease-expired");
 			}
 			else {
-				this.lease.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(response.getTTL());
+				long ttl = TimeUnit.SECONDS.toMillis(response.getTTL());
+				this.lease.deadline = System.nanoTime()
+						+ TimeUnit.MILLISECONDS.toNanos(ttl - Math.min(MARGIN_MILLIS, ttl / 4));
 			}
 		}
 

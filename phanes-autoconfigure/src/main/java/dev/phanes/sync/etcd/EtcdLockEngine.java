@@ -178,19 +178,10 @@ public final class EtcdLockEngine implements LockEngine {
 			}
 			LockResponse response;
 			try {
-				long left = deadline - System.nanoTime();
-				response = (wait == null) ? attempt.outcome.get()
-						: attempt.outcome.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-			}
-			catch (TimeoutException ex) {
-				if (this.attempts.abandon(attempt, false)) {
+				response = await(attempt, (wait != null) ? deadline : null);
+				if (response == null) {
 					return null;
 				}
-				continue;
-			}
-			catch (InterruptedException ex) {
-				this.attempts.abandon(attempt, true);
-				throw ex;
 			}
 			catch (ExecutionException ex) {
 				if (ex.getCause() instanceof LeaseEnded || isLeaseGone(ex.getCause())) {
@@ -221,6 +212,31 @@ public final class EtcdLockEngine implements LockEngine {
 				acquisition.lose(lost);
 			}
 			return acquisition;
+		}
+	}
+
+	/**
+	 * Wait for etcd's answer to an attempt, until a deadline if there is one.
+	 * @return the answer, or {@code null} if the wait ran out and the attempt was
+	 * abandoned
+	 */
+	private @Nullable LockResponse await(Attempt attempt, @Nullable Long deadline)
+			throws ExecutionException, InterruptedException {
+		try {
+			return (deadline == null) ? attempt.outcome.get()
+					: attempt.outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			if (this.attempts.abandon(attempt, false)) {
+				return null;
+			}
+			// etcd answered as the wait ran out: the answer stands (a grant is taken, not
+			// left granted to nobody)
+			return attempt.outcome.get();
+		}
+		catch (InterruptedException ex) {
+			this.attempts.abandon(attempt, true);
+			throw ex;
 		}
 	}
 
@@ -260,9 +276,9 @@ public final class EtcdLockEngine implements LockEngine {
 			return false;
 		}
 		try {
-			long deleted = call(this.client.getKVClient().delete(attempt.key), this.requestTimeout).getDeleted();
+			boolean deleted = call(this.attempts.deleteKey(attempt), this.requestTimeout);
 			this.attempts.forget(attempt);
-			return deleted > 0;
+			return deleted;
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
