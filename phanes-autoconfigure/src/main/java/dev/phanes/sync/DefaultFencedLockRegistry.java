@@ -10,9 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.function.Consumer;
 
@@ -24,7 +26,11 @@ import org.jspecify.annotations.Nullable;
  * The {@link FencedLockRegistry} over a {@link LockEngine}: keeps the threads of this
  * process apart, counts re-entrant holds, tells a holder at once when its lease is lost,
  * and frees a lock whose holding thread ended without releasing it one TTL after it
- * noticed (as the backend frees the locks of a process that stopped).
+ * noticed (as the backend frees the locks of a process that stopped). A loss is marked on
+ * the hold at once, on the thread that learned of it; the warning, the meter and the
+ * {@link LockLostEvent} follow on the registry's own thread, so that a listener never
+ * runs on, or holds up, an engine's thread. The state of a name is forgotten while no
+ * thread holds or waits for it.
  */
 public final class DefaultFencedLockRegistry implements FencedLockRegistry, AutoCloseable {
 
@@ -40,7 +46,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 
 	private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService sweeper;
+	private final ScheduledExecutorService worker;
 
 	/**
 	 * Create a registry.
@@ -56,13 +62,13 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 		this.ttl = checkTtl(ttl);
 		this.observer = observer;
 		this.lossPublisher = lossPublisher;
-		this.sweeper = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "phanes-sync-sweeper");
+		this.worker = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "phanes-sync-registry");
 			thread.setDaemon(true);
 			return thread;
 		});
 		long period = Math.max(50, Math.min(1000, ttl.toMillis() / 4));
-		this.sweeper.scheduleWithFixedDelay(this::sweepAbandoned, period, period, TimeUnit.MILLISECONDS);
+		this.worker.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
 	}
 
 	private static Duration checkTtl(@Nullable Duration ttl) {
@@ -74,8 +80,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 
 	@Override
 	public FencedLock obtain(Object lockKey) {
-		String name = checkName(lockKey);
-		return new Handle(this.slots.computeIfAbsent(name, Slot::new));
+		return new Handle(checkName(lockKey));
 	}
 
 	static String checkName(@Nullable Object lockKey) {
@@ -129,7 +134,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 	 */
 	@Override
 	public void close() {
-		this.sweeper.shutdownNow();
+		this.worker.shutdownNow();
 		for (Slot slot : this.slots.values()) {
 			Hold hold = slot.hold;
 			if (hold != null) {
@@ -140,14 +145,18 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 	}
 
 	/**
-	 * Free the locks whose holding thread ended without releasing them, one TTL after it
-	 * was first seen ended.
+	 * Forget the names nobody holds or waits for, and free the locks whose holding thread
+	 * ended without releasing them, one TTL after it was first seen ended.
 	 */
-	void sweepAbandoned() {
+	void sweep() {
 		long now = System.nanoTime();
 		for (Slot slot : this.slots.values()) {
 			Hold hold = slot.hold;
-			if (hold == null || hold.owner.isAlive()) {
+			if (hold == null) {
+				forgetIfIdle(slot);
+				continue;
+			}
+			if (hold.owner.isAlive()) {
 				continue;
 			}
 			if (hold.endedSeen == 0) {
@@ -166,6 +175,23 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 				drop(slot, hold);
 			}
 		}
+	}
+
+	/**
+	 * Remove a name's state unless a thread holds the name or is acquiring it; acquiring
+	 * threads register in the same atomic step of the map (see {@link Handle#enter()}).
+	 */
+	private void forgetIfIdle(Slot slot) {
+		this.slots.computeIfPresent(slot.name,
+				(name, current) -> (current.users.get() == 0 && current.hold == null) ? null : current);
+	}
+
+	/**
+	 * Return how many names this registry keeps state for.
+	 * @return the count
+	 */
+	int namesKept() {
+		return this.slots.size();
 	}
 
 	private void drop(Slot slot, Hold hold) {
@@ -187,10 +213,19 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 			hold.lost = reason;
 		}
 		long token = hold.lease.token();
-		logger.warn("Lock '" + slot.name + "' (fencing token " + token + ", held by thread " + hold.owner.getName()
-				+ ") was lost: " + reason);
-		this.observer.lost(this.engine.backend(), reason);
-		this.lossPublisher.accept(new LockLostEvent(this, slot.name, token, reason));
+		Runnable announce = () -> {
+			logger.warn("Lock '" + slot.name + "' (fencing token " + token + ", held by thread " + hold.owner.getName()
+					+ ") was lost: " + reason);
+			this.observer.lost(this.engine.backend(), reason);
+			this.lossPublisher.accept(new LockLostEvent(this, slot.name, token, reason));
+		};
+		try {
+			this.worker.execute(announce);
+		}
+		catch (RejectedExecutionException ex) {
+			// closing: announced on the closing thread
+			announce.run();
+		}
 	}
 
 	/**
@@ -202,6 +237,9 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 
 		/** One permit: the thread holding it may ask the engine for the name. */
 		final Semaphore local = new Semaphore(1, true);
+
+		/** Threads acquiring the name now; while there are any it is not forgotten. */
+		final AtomicInteger users = new AtomicInteger();
 
 		volatile @Nullable Hold hold;
 
@@ -215,6 +253,8 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 	 * One hold of a lock by a thread of this process.
 	 */
 	private static final class Hold {
+
+		final Slot slot;
 
 		final Thread owner;
 
@@ -234,7 +274,8 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 		/** When the sweeper first saw the owner ended, or 0. */
 		long endedSeen;
 
-		Hold(Thread owner, LockEngine.Lease lease, Duration ttl) {
+		Hold(Slot slot, Thread owner, LockEngine.Lease lease, Duration ttl) {
+			this.slot = slot;
 			this.owner = owner;
 			this.lease = lease;
 			this.ttl = ttl;
@@ -249,15 +290,27 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 	 */
 	private final class Handle implements FencedLock {
 
-		private final Slot slot;
+		private final String name;
 
-		Handle(Slot slot) {
-			this.slot = slot;
+		Handle(String name) {
+			this.name = name;
+		}
+
+		/**
+		 * Return the name's state, registered as used by this thread until it calls
+		 * {@code users.decrementAndGet()}: it is not forgotten meanwhile.
+		 */
+		private Slot enter() {
+			return DefaultFencedLockRegistry.this.slots.compute(this.name, (name, current) -> {
+				Slot slot = (current != null) ? current : new Slot(name);
+				slot.users.incrementAndGet();
+				return slot;
+			});
 		}
 
 		@Override
 		public String name() {
-			return this.slot.name;
+			return this.name;
 		}
 
 		@Override
@@ -322,7 +375,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 		private boolean acquire(@Nullable Duration wait, Duration ttl, boolean reportLoss) throws InterruptedException {
 			checkTtl(ttl);
 			Thread me = Thread.currentThread();
-			Hold mine = this.slot.hold;
+			Hold mine = currentHold();
 			if (mine != null && mine.owner == me) {
 				if (mine.lost == null) {
 					mine.count++;
@@ -333,41 +386,54 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 					return false;
 				}
 			}
+			Slot slot = enter();
+			try {
+				return acquire(slot, wait, ttl);
+			}
+			finally {
+				slot.users.decrementAndGet();
+			}
+		}
+
+		private boolean acquire(Slot slot, @Nullable Duration wait, Duration ttl) throws InterruptedException {
 			long start = System.nanoTime();
-			boolean local = (wait != null) ? this.slot.local.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)
-					: acquireLocal();
-			if (!local) {
-				observer.acquired(engine.backend(), false, System.nanoTime() - start);
-				return false;
+			if (wait != null) {
+				if (!slot.local.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+					observer.acquired(engine.backend(), false, System.nanoTime() - start);
+					return false;
+				}
+			}
+			else {
+				slot.local.acquire();
 			}
 			LockEngine.Lease lease;
-			LossForwarder onLoss = new LossForwarder(this.slot);
+			LossForwarder onLoss = new LossForwarder(slot);
 			try {
 				Duration left = (wait != null) ? wait.minusNanos(System.nanoTime() - start) : null;
-				lease = engine.acquire(this.slot.name, (left != null && left.isNegative()) ? Duration.ZERO : left, ttl,
+				lease = engine.acquire(this.name, (left != null && left.isNegative()) ? Duration.ZERO : left, ttl,
 						onLoss);
 			}
 			catch (InterruptedException | RuntimeException | Error ex) {
-				this.slot.local.release();
+				slot.local.release();
 				throw ex;
 			}
 			if (lease == null) {
-				this.slot.local.release();
+				slot.local.release();
 				observer.acquired(engine.backend(), false, System.nanoTime() - start);
 				return false;
 			}
-			Hold hold = new Hold(me, lease, ttl);
-			synchronized (this.slot) {
-				this.slot.hold = hold;
+			Hold hold = new Hold(slot, Thread.currentThread(), lease, ttl);
+			synchronized (slot) {
+				slot.hold = hold;
 			}
 			onLoss.attach(hold);
 			observer.acquired(engine.backend(), true, System.nanoTime() - start);
 			return true;
 		}
 
-		private boolean acquireLocal() throws InterruptedException {
-			this.slot.local.acquire();
-			return true;
+		private @Nullable Hold currentHold() {
+			Slot slot = DefaultFencedLockRegistry.this.slots.get(this.name);
+			return (slot != null) ? slot.hold : null;
 		}
 
 		@Override
@@ -376,7 +442,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 			String lost = hold.lost;
 			if (lost != null) {
 				releaseLost(hold);
-				throw new LockLostException(this.slot.name, hold.lease.token(), lost);
+				throw new LockLostException(this.name, hold.lease.token(), lost);
 			}
 			if (hold.count > 1) {
 				hold.count--;
@@ -384,15 +450,15 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 			}
 			boolean held;
 			try {
-				held = engine.release(this.slot.name, hold.lease);
+				held = engine.release(this.name, hold.lease);
 			}
 			finally {
-				drop(this.slot, hold);
+				drop(hold.slot, hold);
 			}
 			if (!held) {
 				String lostSince = hold.lost;
 				String reason = (lostSince != null) ? lostSince : "released by the backend";
-				throw new LockLostException(this.slot.name, hold.lease.token(), reason);
+				throw new LockLostException(this.name, hold.lease.token(), reason);
 			}
 		}
 
@@ -403,13 +469,13 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 		 */
 		private void releaseLost(Hold hold) {
 			try {
-				engine.release(this.slot.name, hold.lease);
+				engine.release(this.name, hold.lease);
 			}
 			catch (RuntimeException ex) {
-				logger.debug("Could not release lost lock '" + this.slot.name + "'; it expires by itself", ex);
+				logger.debug("Could not release lost lock '" + this.name + "'; it expires by itself", ex);
 			}
 			finally {
-				drop(this.slot, hold);
+				drop(hold.slot, hold);
 			}
 		}
 
@@ -418,22 +484,21 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 			Hold hold = ownHold();
 			String lost = hold.lost;
 			if (lost != null) {
-				throw new LockLostException(this.slot.name, hold.lease.token(), lost);
+				throw new LockLostException(this.name, hold.lease.token(), lost);
 			}
 			return hold.lease.token();
 		}
 
 		@Override
 		public boolean isHeld() {
-			Hold hold = this.slot.hold;
+			Hold hold = currentHold();
 			return hold != null && hold.owner == Thread.currentThread() && hold.lost == null;
 		}
 
 		private Hold ownHold() {
-			Hold hold = this.slot.hold;
+			Hold hold = currentHold();
 			if (hold == null || hold.owner != Thread.currentThread()) {
-				throw new IllegalMonitorStateException(
-						"The current thread does not hold lock '" + this.slot.name + "'");
+				throw new IllegalMonitorStateException("The current thread does not hold lock '" + this.name + "'");
 			}
 			return hold;
 		}
@@ -445,7 +510,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 
 		@Override
 		public String toString() {
-			return "FencedLock[" + this.slot.name + " on " + engine.backend() + "]";
+			return "FencedLock[" + this.name + " on " + engine.backend() + "]";
 		}
 
 	}

@@ -61,7 +61,9 @@ public interface LockEngine extends AutoCloseable {
 	Optional<String> holder(String name);
 
 	/**
-	 * Release what the engine holds and stop keeping leases alive.
+	 * Release what the engine holds and stop keeping leases alive. May be called more
+	 * than once (the registry closes its engine, and so may the context that made it);
+	 * calls after the first do nothing.
 	 */
 	@Override
 	default void close() {

@@ -31,6 +31,9 @@ public abstract class SyncConformanceTests {
 	 */
 	protected static final Duration TTL = Duration.ofSeconds(2);
 
+	/** The TTL of a hold abandoned by its thread, checked as held before it is freed. */
+	private static final Duration ABANDONED_TTL = Duration.ofSeconds(10);
+
 	/** A bound on every wait that should end: far beyond what it takes. */
 	protected static final Duration BOUND = Duration.ofSeconds(60);
 
@@ -219,7 +222,8 @@ public abstract class SyncConformanceTests {
 	void aHoldWhoseThreadEndedIsFreedAfterTheTtl() throws Exception {
 		DefaultFencedLockRegistry registry = newRegistry();
 		String name = name();
-		Thread holder = new Thread(() -> registry.obtain(name).lock(), "conformance-abandoning-holder");
+		// a TTL well beyond the checks made while the hold must still be there
+		Thread holder = new Thread(() -> registry.obtain(name).lock(ABANDONED_TTL), "conformance-abandoning-holder");
 		holder.start();
 		holder.join(BOUND.toMillis());
 		assertThat(holder.isAlive()).isFalse();
