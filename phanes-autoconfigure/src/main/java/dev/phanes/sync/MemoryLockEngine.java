@@ -1,6 +1,7 @@
 package dev.phanes.sync;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,12 +11,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Locks in this process's memory, the default: nothing to run, nothing shared with other
- * processes. Tokens start at 1 for each name and live as long as the engine. Several
- * registries may share one engine; each is then a separate holder.
+ * processes. Several registries may share one engine; each is then a separate holder.
+ * <p>
+ * Tokens are drawn from one sequence for all names: each is the greater of the previous
+ * token plus one and the wall clock in microseconds. So they grow for every name while
+ * the engine lives, and a restarted process goes on above the tokens of the one before
+ * (fences kept in a file or database store stay valid), unless the clock was set back or
+ * more than a million locks a second were taken.
  */
 public final class MemoryLockEngine implements LockEngine {
 
-	private final Map<String, State> states;
+	private final Locks locks;
 
 	private final String holderId;
 
@@ -23,11 +29,11 @@ public final class MemoryLockEngine implements LockEngine {
 	 * Create an engine whose registry holds locks under a random id.
 	 */
 	public MemoryLockEngine() {
-		this(new HashMap<>());
+		this(new Locks());
 	}
 
-	private MemoryLockEngine(Map<String, State> states) {
-		this.states = states;
+	private MemoryLockEngine(Locks locks) {
+		this.locks = locks;
 		this.holderId = "memory-" + UUID.randomUUID();
 	}
 
@@ -36,7 +42,7 @@ public final class MemoryLockEngine implements LockEngine {
 	 * @return an engine on this one's locks with its own holder id
 	 */
 	public MemoryLockEngine sharedWithAnotherHolder() {
-		return new MemoryLockEngine(this.states);
+		return new MemoryLockEngine(this.locks);
 	}
 
 	@Override
@@ -53,55 +59,57 @@ public final class MemoryLockEngine implements LockEngine {
 	public @Nullable Lease acquire(String name, @Nullable Duration wait, Duration ttl, LossListener onLoss)
 			throws InterruptedException {
 		long deadline = (wait != null) ? System.nanoTime() + wait.toNanos() : 0;
-		synchronized (this.states) {
-			State state = this.states.computeIfAbsent(name, (key) -> new State());
-			while (state.holder != null) {
+		synchronized (this.locks) {
+			while (this.locks.holders.containsKey(name)) {
 				if (wait == null) {
-					this.states.wait();
+					this.locks.wait();
 				}
 				else {
 					long left = deadline - System.nanoTime();
 					if (left <= 0) {
 						return null;
 					}
-					this.states.wait(Math.max(1, left / 1_000_000));
+					this.locks.wait(Math.max(1, left / 1_000_000));
 				}
 			}
-			state.token++;
-			state.holder = new MemoryLease(this.holderId, state.token);
-			return state.holder;
+			Instant now = Instant.now();
+			long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+			this.locks.lastToken = Math.max(this.locks.lastToken + 1, micros);
+			MemoryLease lease = new MemoryLease(this.holderId, this.locks.lastToken);
+			this.locks.holders.put(name, lease);
+			return lease;
 		}
 	}
 
 	@Override
 	public boolean release(String name, Lease lease) {
-		synchronized (this.states) {
-			State state = this.states.get(name);
-			if (state == null || state.holder != lease) {
+		synchronized (this.locks) {
+			if (this.locks.holders.get(name) != lease) {
 				return false;
 			}
-			state.holder = null;
-			this.states.notifyAll();
+			this.locks.holders.remove(name);
+			this.locks.notifyAll();
 			return true;
 		}
 	}
 
 	@Override
 	public Optional<String> holder(String name) {
-		synchronized (this.states) {
-			State state = this.states.get(name);
-			return Optional.ofNullable((state != null && state.holder != null) ? state.holder.holderId : null);
+		synchronized (this.locks) {
+			MemoryLease lease = this.locks.holders.get(name);
+			return Optional.ofNullable((lease != null) ? lease.holderId : null);
 		}
 	}
 
 	/**
-	 * The tokens and holder of one name.
+	 * The locks held, by name, and the last token given; guarded by itself, whose monitor
+	 * waiting acquisitions wait on.
 	 */
-	private static final class State {
+	private static final class Locks {
 
-		long token;
+		final Map<String, MemoryLease> holders = new HashMap<>();
 
-		@Nullable MemoryLease holder;
+		long lastToken;
 
 	}
 
