@@ -20,6 +20,8 @@ public final class FencedLeaderContext implements Context {
 
 	private final long fencingToken;
 
+	private volatile boolean ended;
+
 	FencedLeaderContext(Context delegate, String role, String lockName, long fencingToken) {
 		this.delegate = delegate;
 		this.role = role;
@@ -27,14 +29,32 @@ public final class FencedLeaderContext implements Context {
 		this.fencingToken = fencingToken;
 	}
 
+	/**
+	 * Return whether this leadership goes on: {@code false} once it was revoked, even if
+	 * the application leads the role again (under a new context and token).
+	 * @return whether it goes on
+	 */
 	@Override
 	public boolean isLeader() {
-		return this.delegate.isLeader();
+		return !this.ended && this.delegate.isLeader();
 	}
 
+	/**
+	 * Give up this leadership, if it goes on; a later leadership of the role is not
+	 * affected.
+	 */
 	@Override
 	public void yield() {
-		this.delegate.yield();
+		if (!this.ended) {
+			this.delegate.yield();
+		}
+	}
+
+	/**
+	 * Mark this leadership revoked.
+	 */
+	void end() {
+		this.ended = true;
 	}
 
 	@Override

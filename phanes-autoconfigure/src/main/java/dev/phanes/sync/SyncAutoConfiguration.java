@@ -1,6 +1,7 @@
 package dev.phanes.sync;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -82,10 +84,24 @@ public final class SyncAutoConfiguration {
 		if (properties.getTtl() == null || properties.getTtl().toMillis() < 1) {
 			throw new IllegalStateException("phanes.sync.ttl must be positive, got " + properties.getTtl());
 		}
+		positive("phanes.sync.leader.heartbeat", properties.getLeader().getHeartbeat());
+		if (properties.getLeader().getBusyWait() == null || properties.getLeader().getBusyWait().isNegative()) {
+			throw new IllegalStateException(
+					"phanes.sync.leader.busy-wait must not be negative, got " + properties.getLeader().getBusyWait());
+		}
+		positive("phanes.sync.jdbc.idle-between-tries", properties.getJdbc().getIdleBetweenTries());
+		positive("phanes.sync.etcd.connect-timeout", properties.getEtcd().getConnectTimeout());
+		positive("phanes.sync.etcd.request-timeout", properties.getEtcd().getRequestTimeout());
 		if (properties.getLeader().getHeartbeat().compareTo(properties.getTtl()) >= 0) {
 			throw new IllegalStateException("phanes.sync.leader.heartbeat (" + properties.getLeader().getHeartbeat()
 					+ ") must be shorter than phanes.sync.ttl (" + properties.getTtl()
 					+ "), or a leader would learn of a lost lock later than the TTL");
+		}
+	}
+
+	private static void positive(String property, @Nullable Duration value) {
+		if (value == null || value.toMillis() < 1) {
+			throw new IllegalStateException(property + " must be at least 1ms, got " + value);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.phanes.sync;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -11,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
+import org.springframework.integration.leader.Candidate;
+import org.springframework.integration.leader.Context;
+import org.springframework.integration.leader.DefaultCandidate;
 import org.springframework.integration.leader.event.AbstractLeaderEvent;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
@@ -31,6 +35,8 @@ class SyncAutoConfigurationTests {
 
 	@Test
 	void memoryLocksByDefault() {
+		Instant now = Instant.now();
+		long started = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(LockRegistry.class)
 				.hasSingleBean(FencedLockRegistry.class)
@@ -41,7 +47,9 @@ class SyncAutoConfigurationTests {
 			FencedLock lock = registry.obtain("orders");
 			lock.lock();
 			assertThat(registry.holder("orders")).contains(registry.holderId());
-			assertThat(lock.fencingToken()).isEqualTo(1);
+			// above the wall clock in microseconds when the test began: a restarted
+			// process goes on above its predecessor's tokens
+			assertThat(lock.fencingToken()).isGreaterThanOrEqualTo(started);
 			lock.unlock();
 		});
 	}
@@ -124,7 +132,56 @@ class SyncAutoConfigurationTests {
 							&& events.get(events.size() - 1) instanceof OnGrantedEvent);
 				FencedLeaderContext second = (FencedLeaderContext) events.get(events.size() - 1).getContext();
 				assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+				// the first leadership ended, though the application leads again
+				assertThat(first.isLeader()).isFalse();
+				assertThat(second.isLeader()).isTrue();
+				assertThat(elections.leadership("purger")).contains(second);
 			});
+	}
+
+	@Test
+	void aCandidateBeanIsGivenTheFencedContextAndIsRevokedBeforeStopReturns() {
+		List<Context> granted = new CopyOnWriteArrayList<>();
+		List<Context> revoked = new CopyOnWriteArrayList<>();
+		Candidate candidate = new DefaultCandidate("reporter-candidate", "reporter") {
+
+			@Override
+			public void onGranted(Context context) {
+				granted.add(context);
+			}
+
+			@Override
+			public void onRevoked(Context context) {
+				revoked.add(context);
+			}
+
+		};
+		this.contextRunner.withBean(Candidate.class, () -> candidate).run((context) -> {
+			LeaderElections elections = context.getBean(LeaderElections.class);
+			await().atMost(BOUND).until(() -> !granted.isEmpty());
+			assertThat(granted.get(0)).isInstanceOfSatisfying(FencedLeaderContext.class,
+					(fenced) -> assertThat(fenced.lockName()).isEqualTo("leader/reporter"));
+			assertThat(elections.leadership("reporter")).contains((FencedLeaderContext) granted.get(0));
+			elections.stop();
+			// the leader released its lock and was told before stop returned
+			assertThat(revoked).containsExactly(granted.get(0));
+			assertThat(granted.get(0).isLeader()).isFalse();
+			assertThat(context.getBean(FencedLockRegistry.class).holder("leader/reporter")).isEmpty();
+		});
+	}
+
+	@Test
+	void leaderAndBackendTimesMustBePositive() {
+		for (String invalid : List.of("phanes.sync.leader.heartbeat=0ms", "phanes.sync.leader.busy-wait=-1ms",
+				"phanes.sync.etcd.request-timeout=0s", "phanes.sync.etcd.connect-timeout=0s",
+				"phanes.sync.jdbc.idle-between-tries=0ms")) {
+			String property = invalid.substring(0, invalid.indexOf('='));
+			this.contextRunner.withPropertyValues(invalid)
+				.run((context) -> assertThat(context).as(invalid)
+					.hasFailed()
+					.getFailure()
+					.hasStackTraceContaining(property));
+		}
 	}
 
 	@Test

@@ -182,7 +182,8 @@ public abstract class SyncProcessesTests {
 		writeAsLeader(second, role, key, written);
 
 		// SIGSTOP the new leader: the last one is elected; the paused one, woken, may
-		// still believe it leads for a heartbeat, but its writes are refused
+		// still believe it leads for a heartbeat, but its writes are refused, also one
+		// it decided on before it paused (fenced by the token it was granted)
 		marks = candidates.stream().mapToInt(LineProcess::lineCount).toArray();
 		signal(second, "STOP");
 		LineProcess third;
@@ -194,6 +195,9 @@ public abstract class SyncProcessesTests {
 		finally {
 			signal(second, "CONT");
 		}
+		String[] decided = ask(second, "granted-write " + role + " " + key + " decided-before-pausing",
+				"NOT-LEADER|WROTE|STALE", BOUND);
+		assertThat(decided[0]).as("the paused leader's write with its granted token").isEqualTo("STALE");
 		String[] late = ask(second, "lead-write " + role + " " + key + " late", "NOT-LEADER|WROTE|STALE", BOUND);
 		System.out.printf("SyncProcesses: the paused leader's write after waking: %s%n", late[0]);
 		assertThat(late[0]).as("the paused leader's write after waking").isIn("STALE", "NOT-LEADER");

@@ -6,8 +6,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.phanes.store.StaleFencingTokenException;
@@ -49,6 +49,10 @@ import org.springframework.integration.leader.event.OnRevokedEvent;
  * <li>{@code lead-write <role> <key> <value>}: a store write fenced by this process's
  * leadership of a role → {@code SYNC WROTE}, {@code SYNC STALE} or
  * {@code SYNC NOT-LEADER <role>}</li>
+ * <li>{@code granted-write <role> <key> <value>}: a store write fenced by the last
+ * leadership of a role this process was granted, whether it still leads or not (a leader
+ * that decided to write, then paused) → {@code SYNC WROTE}, {@code SYNC STALE} or
+ * {@code SYNC NOT-LEADER <role>} if it never led</li>
  * </ul>
  * Leader events print {@code SYNC GRANTED <role> <token>} and
  * {@code SYNC REVOKED <role>}; a lost lock {@code SYNC LOCK-LOST <name> <reason>}. In a
@@ -58,7 +62,9 @@ import org.springframework.integration.leader.event.OnRevokedEvent;
 @EnableAutoConfiguration
 public class SyncChild {
 
-	private final Map<String, Long> tokens = new HashMap<>();
+	private final Map<String, Long> tokens = new ConcurrentHashMap<>();
+
+	private final Map<String, FencedLeaderContext> grantedLeaderships = new ConcurrentHashMap<>();
 
 	/**
 	 * Run the process.
@@ -137,6 +143,15 @@ public class SyncChild {
 					write(store, command[2], command[3], leadership.lockName(), leadership.fencingToken());
 				}
 			}
+			case "granted-write" -> {
+				FencedLeaderContext granted = this.grantedLeaderships.get(command[1]);
+				if (granted == null) {
+					say("NOT-LEADER " + command[1]);
+				}
+				else {
+					write(store, command[2], command[3], granted.lockName(), granted.fencingToken());
+				}
+			}
 			default -> say("ERROR unknown command " + command[0]);
 		}
 	}
@@ -153,7 +168,9 @@ public class SyncChild {
 
 	@EventListener
 	void granted(OnGrantedEvent event) {
-		say("GRANTED " + event.getRole() + " " + ((FencedLeaderContext) event.getContext()).fencingToken());
+		FencedLeaderContext leadership = (FencedLeaderContext) event.getContext();
+		this.grantedLeaderships.put(leadership.getRole(), leadership);
+		say("GRANTED " + event.getRole() + " " + leadership.fencingToken());
 	}
 
 	@EventListener
