@@ -3,6 +3,7 @@ package dev.phanes.auth;
 import java.time.Clock;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 import com.nimbusds.jwt.SignedJWT;
@@ -21,6 +22,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -47,7 +50,6 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
-@ConditionalOnClass(SignedJWT.class)
 @ConditionalOnProperty(name = "phanes.auth.enabled", havingValue = "true")
 @EnableConfigurationProperties(AuthProperties.class)
 public final class AuthAutoConfiguration {
@@ -94,6 +96,7 @@ public final class AuthAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(NoIssuerCondition.class)
+	@ConditionalOnClass(SignedJWT.class)
 	static class EmbeddedConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -102,7 +105,7 @@ public final class AuthAutoConfiguration {
 			AuthProperties.Token token = properties.getToken();
 			AuthProperties.Keys keys = properties.getKeys();
 			return new EmbeddedKeys(keys.getDirectory(), serviceName(properties, environment), keys.getRotation(),
-					keys.getReload(), token.getTtl(), token.getClockSkew(), properties::getTrustedKeys,
+					keys.getReload(), token.getTtl(), token.getClockSkew(), () -> trustedKeys(environment),
 					Clock.systemUTC());
 		}
 
@@ -110,8 +113,8 @@ public final class AuthAutoConfiguration {
 		@ConditionalOnMissingBean
 		OutgoingTokens phanesOutgoingTokens(EmbeddedKeys keys, AuthProperties properties, Environment environment) {
 			AuthProperties.Token token = properties.getToken();
-			return new ServiceTokens(keys.own(), serviceName(properties, environment), properties.getScopes(),
-					token.getTtl(), token.getRenewBefore(), Clock.systemUTC());
+			return new ServiceTokens(keys.own(), serviceName(properties, environment), token.getTtl(),
+					token.getRenewBefore(), Clock.systemUTC());
 		}
 
 		@Bean
@@ -154,7 +157,8 @@ public final class AuthAutoConfiguration {
 			AuthProperties.Issuer issuer = properties.getIssuer();
 			return new IssuerTokenVerifier(Objects.requireNonNull(issuer.getUri()),
 					serviceName(properties, environment), issuer.getServiceClaim(),
-					(int) properties.getToken().getMaxSize().toBytes(), properties.getToken().getClockSkew());
+					(int) properties.getToken().getMaxSize().toBytes(), properties.getToken().getClockSkew(),
+					issuer.getTimeout());
 		}
 
 	}
@@ -177,6 +181,34 @@ public final class AuthAutoConfiguration {
 	}
 
 	/**
+	 * The block switched on without its token library: start-up fails rather than serving
+	 * without auth.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("com.nimbusds.jwt.SignedJWT")
+	static class MissingTokenLibraryConfiguration {
+
+		@Bean
+		IncomingTokens phanesIncomingTokens() {
+			throw new IllegalStateException("phanes.auth.enabled=true needs com.nimbusds:nimbus-jose-jwt on the "
+					+ "class path (phanes-spring-boot-starter brings it)");
+		}
+
+	}
+
+	/**
+	 * Bind the trusted keys afresh from the environment, so that a key deleted from the
+	 * configuration is no longer trusted (a rebound map would keep it).
+	 * @param environment the environment
+	 * @return the configured JWK sets by service
+	 */
+	static Map<String, String> trustedKeys(Environment environment) {
+		return Binder.get(environment)
+			.bind("phanes.auth.trusted-keys", Bindable.mapOf(String.class, String.class))
+			.orElseGet(Map::of);
+	}
+
+	/**
 	 * Matches unless {@code phanes.auth.issuer.uri} is set.
 	 */
 	static class NoIssuerCondition extends SpringBootCondition {
@@ -194,7 +226,11 @@ public final class AuthAutoConfiguration {
 	@ConditionalOnMissingBean
 	Authorizer phanesAuthorizer(IncomingTokens tokens, RuleSource rules, AuthProperties properties,
 			Environment environment, ObjectProvider<AuthObserver> observers) {
-		return new Authorizer(tokens, rules, serviceName(properties, environment),
+		// tokens verified once are remembered for a reload period at most: a key that is
+		// no longer trusted stops vouching for them as soon as the keys are read again
+		IncomingTokens remembered = new VerifiedTokens(tokens, properties.getKeys().getReload(),
+				properties.getToken().getClockSkew(), 10_000, Clock.systemUTC());
+		return new Authorizer(remembered, rules, serviceName(properties, environment),
 				observers.getIfAvailable(() -> AuthObserver.NONE));
 	}
 

@@ -36,11 +36,6 @@ public class AuthProperties implements Validator {
 	private @Nullable String service;
 
 	/**
-	 * Scopes this service's own tokens carry.
-	 */
-	private List<String> scopes = new ArrayList<>();
-
-	/**
 	 * Rules deciding who may call what; highest priority first, denied when none matches.
 	 */
 	private List<AuthRule> rules = new ArrayList<>();
@@ -71,14 +66,6 @@ public class AuthProperties implements Validator {
 
 	public void setService(@Nullable String service) {
 		this.service = service;
-	}
-
-	public List<String> getScopes() {
-		return this.scopes;
-	}
-
-	public void setScopes(List<String> scopes) {
-		this.scopes = scopes;
 	}
 
 	public List<AuthRule> getRules() {

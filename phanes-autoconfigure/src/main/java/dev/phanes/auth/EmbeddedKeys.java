@@ -69,7 +69,13 @@ public final class EmbeddedKeys implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.warn("Could not refresh this service's keys; the current ones stay in use: " + ex.getMessage());
 		}
-		this.trusted.refresh();
+		try {
+			this.trusted.refresh();
+		}
+		catch (RuntimeException ex) {
+			// a failure must not end the periodic refresh
+			logger.warn("Could not re-read the trusted keys; the current ones stay trusted: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -16,6 +17,7 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * Verifies access tokens of an OAuth2/OIDC issuer as a Spring Security resource server
@@ -23,7 +25,9 @@ import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
  * signature, issuer, expiry and not-before (with the clock skew), and this service among
  * the audiences. The caller is a service when the token has the service claim (the client
  * of a client-credentials grant), an end user otherwise; the rules see the scopes of both
- * ({@code scope} or {@code scp}).
+ * ({@code scope} or {@code scp}). A token is a service's when its service claim names its
+ * subject, as in a client-credentials token; an end user's token may name the client it
+ * logged in through, but its subject is the user.
  */
 final class IssuerTokenVerifier implements IncomingTokens {
 
@@ -41,12 +45,19 @@ final class IssuerTokenVerifier implements IncomingTokens {
 	 * @param serviceClaim the claim naming the calling service
 	 * @param maxSize the longest token accepted
 	 * @param clockSkew the tolerated clock skew
+	 * @param timeout the longest wait for the issuer's metadata and keys
 	 */
-	IssuerTokenVerifier(String issuer, String service, String serviceClaim, int maxSize, Duration clockSkew) {
+	IssuerTokenVerifier(String issuer, String service, String serviceClaim, int maxSize, Duration clockSkew,
+			Duration timeout) {
 		// built at the first token, and again after a failure: a service starts while its
 		// issuer is away, and refuses tokens (401) until it can read the issuer's keys
 		this.decoder = new SupplierJwtDecoder(() -> {
-			NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).build();
+			SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+			requests.setConnectTimeout(timeout);
+			requests.setReadTimeout(timeout);
+			NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer)
+				.restOperations(new RestTemplate(requests))
+				.build();
 			OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
 					(aud) -> aud != null && aud.contains(service));
 			decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(clockSkew),
@@ -91,8 +102,11 @@ final class IssuerTokenVerifier implements IncomingTokens {
 		if (jwt.getExpiresAt() == null) {
 			throw new InvalidTokenException("no expiry");
 		}
-		String service = jwt.getClaimAsString(this.serviceClaim);
 		String subject = (jwt.getSubject() != null) ? jwt.getSubject() : "";
+		// a service is a client acting for itself (client credentials: the subject is the
+		// client); an end user's token names the client it logged in through, too
+		String client = jwt.getClaimAsString(this.serviceClaim);
+		String service = (client != null && client.equals(subject)) ? client : null;
 		String issuer = (jwt.getIssuer() != null) ? jwt.getIssuer().toString() : "";
 		return new AuthPrincipal(subject, service, scopes, issuer, jwt.getExpiresAt());
 	}

@@ -47,12 +47,41 @@ final class KeyDirectory {
 	 */
 	KeyDirectory(Path directory) {
 		this.directory = directory.toAbsolutePath().normalize();
+		boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 		try {
-			Files.createDirectories(this.directory);
+			if (!Files.isDirectory(this.directory)) {
+				if (posix) {
+					Files.createDirectories(this.directory,
+							PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+				}
+				else {
+					Files.createDirectories(this.directory);
+				}
+			}
+			if (posix) {
+				checkOwnership();
+			}
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(
 					"Cannot create the key directory " + this.directory + " (phanes.auth.keys.directory): " + ex, ex);
+		}
+	}
+
+	/**
+	 * Refuse a directory someone else could write to: whoever can put a file there can
+	 * become any service.
+	 */
+	private void checkOwnership() throws IOException {
+		String owner = Files.getOwner(this.directory).getName();
+		String user = System.getProperty("user.name");
+		Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(this.directory);
+		if (!owner.equals(user) || permissions.contains(PosixFilePermission.GROUP_WRITE)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+			throw new IllegalStateException("The key directory " + this.directory
+					+ " (phanes.auth.keys.directory) must be owned by " + user
+					+ " and writable by its owner only, since whoever writes there can act as any service; it is "
+					+ "owned by " + owner + " with permissions " + PosixFilePermissions.toString(permissions));
 		}
 	}
 

@@ -23,7 +23,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * the URI by an instance's address, takes the service name from the URI's host as the
  * token's audience. A request that already has an {@code Authorization} header keeps it.
  * Builders that are not load balanced are left alone: their targets are not services
- * found by name.
+ * found by name. Each client type is handled in a class of its own, loaded only when that
+ * client is on the class path (an MVC application has no WebFlux).
  */
 final class LoadBalancedAuthPostProcessor implements BeanPostProcessor {
 
@@ -49,40 +50,84 @@ final class LoadBalancedAuthPostProcessor implements BeanPostProcessor {
 				|| this.context.findAnnotationOnBean(beanName, LoadBalanced.class) == null) {
 			return bean;
 		}
-		if (REST_CLIENT_PRESENT && bean instanceof RestClient.Builder builder) {
-			ClientHttpRequestInterceptor interceptor = (request, body, execution) -> {
-				String token = tokenFor(request.getURI(), request.getHeaders());
-				if (token != null) {
-					request.getHeaders().setBearerAuth(token);
-				}
-				return execution.execute(request, body);
-			};
-			builder.requestInterceptors((interceptors) -> interceptors.add(0, interceptor));
+		if (REST_CLIENT_PRESENT && RestClients.isBuilder(bean)) {
+			RestClients.attach(bean, this::tokenFor);
 		}
-		else if (WEB_CLIENT_PRESENT && bean instanceof WebClient.Builder builder) {
-			ExchangeFilterFunction filter = (request, next) -> {
-				String token = tokenFor(request.url(), request.headers());
-				if (token == null) {
-					return next.exchange(request);
-				}
-				return next
-					.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(token)).build());
-			};
-			builder.filters((filters) -> filters.add(0, filter));
+		else if (WEB_CLIENT_PRESENT && WebClients.isBuilder(bean)) {
+			WebClients.attach(bean, this::tokenFor);
 		}
 		return bean;
 	}
 
 	private @Nullable String tokenFor(URI uri, HttpHeaders headers) {
 		String service = uri.getHost();
+		if (service == null && uri.getRawAuthority() != null) {
+			// not a host name to java.net.URI (an underscore, say), still a service name
+			service = uri.getRawAuthority().replaceFirst(":\\d+$", "");
+		}
 		if (service == null || headers.containsHeader(HttpHeaders.AUTHORIZATION)) {
 			return null;
 		}
 		// looked up at the first call, so that the post-processor does not create the
 		// tokens early; a service without outgoing tokens (an issuer without client
 		// credentials) sends none
-		OutgoingTokens tokens = this.tokens.getIfAvailable();
-		return (tokens != null) ? tokens.tokenFor(service) : null;
+		OutgoingTokens outgoing = this.tokens.getIfAvailable();
+		return (outgoing != null) ? outgoing.tokenFor(service) : null;
+	}
+
+	/**
+	 * Finds the token of a request.
+	 */
+	@FunctionalInterface
+	interface TokenLookup {
+
+		@Nullable String tokenFor(URI uri, HttpHeaders headers);
+
+	}
+
+	/**
+	 * The RestClient side.
+	 */
+	private static final class RestClients {
+
+		static boolean isBuilder(Object bean) {
+			return bean instanceof RestClient.Builder;
+		}
+
+		static void attach(Object bean, TokenLookup tokens) {
+			ClientHttpRequestInterceptor interceptor = (request, body, execution) -> {
+				String token = tokens.tokenFor(request.getURI(), request.getHeaders());
+				if (token != null) {
+					request.getHeaders().setBearerAuth(token);
+				}
+				return execution.execute(request, body);
+			};
+			((RestClient.Builder) bean).requestInterceptors((interceptors) -> interceptors.add(0, interceptor));
+		}
+
+	}
+
+	/**
+	 * The WebClient side.
+	 */
+	private static final class WebClients {
+
+		static boolean isBuilder(Object bean) {
+			return bean instanceof WebClient.Builder;
+		}
+
+		static void attach(Object bean, TokenLookup tokens) {
+			ExchangeFilterFunction filter = (request, next) -> {
+				String token = tokens.tokenFor(request.url(), request.headers());
+				if (token == null) {
+					return next.exchange(request);
+				}
+				return next
+					.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(token)).build());
+			};
+			((WebClient.Builder) bean).filters((filters) -> filters.add(0, filter));
+		}
+
 	}
 
 }

@@ -249,7 +249,8 @@ public final class RuleSet {
 					return false;
 				}
 			}
-			return (this.method == null || this.method.equalsIgnoreCase(request.method()))
+			return (this.method == null || this.method.equalsIgnoreCase(request.method())
+					|| ("HEAD".equalsIgnoreCase(request.method()) && "GET".equalsIgnoreCase(this.method)))
 					&& this.service.matches(request.service());
 		}
 

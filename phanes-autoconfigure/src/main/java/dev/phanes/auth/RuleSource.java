@@ -70,7 +70,7 @@ public final class RuleSource {
 	 * invalid.
 	 * @return whether the new rules are in force
 	 */
-	public boolean reload() {
+	public synchronized boolean reload() {
 		RuleSet next;
 		try {
 			next = RuleSet.compile(bind());

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -67,7 +66,8 @@ final class ServiceTokenVerifier implements IncomingTokens {
 		}
 		JWSHeader header = jwt.getHeader();
 		if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-			throw new InvalidTokenException("unsupported algorithm " + header.getAlgorithm() + ": only ES256");
+			// the algorithm is the token's text: not quoted back
+			throw new InvalidTokenException("unsupported algorithm: only ES256");
 		}
 		if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
 			throw new InvalidTokenException("critical header parameters are not supported");
@@ -140,24 +140,9 @@ final class ServiceTokenVerifier implements IncomingTokens {
 		if (Duration.between(issued.toInstant(), expires.toInstant()).compareTo(this.maxLifetime) > 0) {
 			throw new InvalidTokenException("lifetime longer than " + this.maxLifetime);
 		}
-		return new AuthPrincipal(issuer, issuer, scopes(claims), issuer, expires.toInstant());
-	}
-
-	static Set<String> scopes(JWTClaimsSet claims) {
-		Set<String> scopes = new LinkedHashSet<>();
-		Object scope = claims.getClaim("scope");
-		if (scope instanceof String text) {
-			for (String part : text.split(" ")) {
-				if (!part.isEmpty()) {
-					scopes.add(part);
-				}
-			}
-		}
-		Object scp = claims.getClaim("scp");
-		if (scp instanceof List<?> list) {
-			list.forEach((item) -> scopes.add(String.valueOf(item)));
-		}
-		return scopes;
+		// no scopes: a service signs its own tokens, so any scope in them is
+		// self-asserted
+		return new AuthPrincipal(issuer, issuer, Set.of(), issuer, expires.toInstant());
 	}
 
 }

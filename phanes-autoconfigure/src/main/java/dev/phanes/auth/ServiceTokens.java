@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -21,8 +20,9 @@ import com.nimbusds.jwt.SignedJWT;
 /**
  * The tokens this service proves its identity with: ES256 JWTs issued by itself
  * ({@code iss} and {@code sub} its name) for one called service ({@code aud}), valid for
- * {@code ttl}, carrying this service's scopes. One token per called service is cached and
- * replaced {@code renewBefore} its expiry, or as soon as the signing key changes.
+ * {@code ttl}. They carry no scopes: a service could claim any, so in this model the
+ * rules decide services by name ({@code caller}). One token per called service is cached
+ * and replaced {@code renewBefore} its expiry, or as soon as the signing key changes.
  * Thread-safe.
  */
 final class ServiceTokens implements OutgoingTokens {
@@ -30,8 +30,6 @@ final class ServiceTokens implements OutgoingTokens {
 	private final ServiceKeys keys;
 
 	private final String service;
-
-	private final List<String> scopes;
 
 	private final Duration ttl;
 
@@ -41,11 +39,9 @@ final class ServiceTokens implements OutgoingTokens {
 
 	private final ConcurrentMap<String, Cached> byAudience = new ConcurrentHashMap<>();
 
-	ServiceTokens(ServiceKeys keys, String service, List<String> scopes, Duration ttl, Duration renewBefore,
-			Clock clock) {
+	ServiceTokens(ServiceKeys keys, String service, Duration ttl, Duration renewBefore, Clock clock) {
 		this.keys = keys;
 		this.service = service;
-		this.scopes = List.copyOf(scopes);
 		this.ttl = ttl;
 		this.renewBefore = renewBefore;
 		this.clock = clock;
@@ -72,9 +68,6 @@ final class ServiceTokens implements OutgoingTokens {
 			.notBeforeTime(Date.from(now))
 			.expirationTime(Date.from(now.plus(this.ttl)))
 			.jwtID(UUID.randomUUID().toString());
-		if (!this.scopes.isEmpty()) {
-			claims.claim("scope", String.join(" ", this.scopes));
-		}
 		SignedJWT jwt = new SignedJWT(
 				new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
 				claims.build());

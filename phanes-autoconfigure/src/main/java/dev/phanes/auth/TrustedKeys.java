@@ -105,7 +105,10 @@ final class TrustedKeys {
 		Map<String, ECKey> keys = new TreeMap<>();
 		if (this.directory != null) {
 			try {
-				add(keys, this.directory.readPublic(service));
+				// a directory key is the issuer's only by its id too: on a file system
+				// that
+				// ignores case, ORDERS would read orders' file, but not match its ids
+				add(keys, this.directory.readPublic(service), service + "-");
 			}
 			catch (Exception ex) {
 				logger.warn("Cannot read the public keys of service '" + service + "' in " + this.directory.path()
@@ -119,23 +122,30 @@ final class TrustedKeys {
 		String configuredSet = this.configured.get().get(service);
 		if (configuredSet != null) {
 			try {
-				add(keys, JWKSet.parse(configuredSet));
+				add(keys, JWKSet.parse(configuredSet), "");
 			}
 			catch (Exception ex) {
 				logger.warn("phanes.auth.trusted-keys." + service + " is not a JWK set: " + ex.getMessage());
 			}
 		}
 		Entry entry = new Entry(Map.copyOf(keys), now);
-		this.byService.put(service, entry);
+		if (keys.isEmpty()) {
+			// not kept: tokens naming made-up issuers must not grow this map
+			this.byService.remove(service);
+		}
+		else {
+			this.byService.put(service, entry);
+		}
 		return entry;
 	}
 
-	private static void add(Map<String, ECKey> keys, @Nullable JWKSet set) {
+	private static void add(Map<String, ECKey> keys, @Nullable JWKSet set, String idPrefix) {
 		if (set == null) {
 			return;
 		}
 		for (JWK key : set.getKeys()) {
-			if (key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve()) && ec.getKeyID() != null) {
+			if (key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve()) && ec.getKeyID() != null
+					&& ec.getKeyID().startsWith(idPrefix)) {
 				keys.put(ec.getKeyID(), ec.toPublicJWK());
 			}
 		}

@@ -100,7 +100,7 @@ class AuthEtcdRulesIT {
 		ServiceTokens orders = new ServiceTokens(
 				new ServiceKeys(new KeyDirectory(keys), "orders", Duration.ofDays(1), Duration.ofSeconds(20),
 						Duration.ofMinutes(6), Clock.systemUTC()),
-				"orders", List.of(), Duration.ofMinutes(5), Duration.ofMinutes(1), Clock.systemUTC());
+				"orders", Duration.ofMinutes(5), Duration.ofMinutes(1), Clock.systemUTC());
 		String token = orders.tokenFor("notes");
 		for (ConfigurableApplicationContext instance : this.instances) {
 			assertThat(status(instance, token)).isEqualTo(200);

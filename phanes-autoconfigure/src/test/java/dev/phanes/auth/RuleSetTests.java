@@ -151,6 +151,16 @@ class RuleSetTests {
 	}
 
 	@Test
+	void aGetRuleAlsoDecidesHeadWhichGetHandlersServe() {
+		RuleSet rules = RuleSet.compile(List.of(rule("no-export", Access.DENY, (r) -> {
+			r.setMethod("GET");
+			r.setPriority(10);
+		}), rule("all", Access.GRANT)));
+		assertThat(rules.decide(user("HEAD", "/")).ruleId()).isEqualTo("no-export");
+		assertThat(rules.decide(user("POST", "/")).ruleId()).isEqualTo("all");
+	}
+
+	@Test
 	void invalidRulesReportEveryProblemNamingIndexIdAndField() {
 		AuthRule noId = new AuthRule();
 		noId.setAccess(Access.GRANT);

@@ -62,8 +62,7 @@ class ServiceTokensTests {
 		this.keys = new KeyDirectory(this.directory);
 		this.orders = new ServiceKeys(this.keys, "orders", Duration.ofDays(1), Duration.ofSeconds(20), TTL.plus(SKEW),
 				this.clock);
-		this.ordersTokens = new ServiceTokens(this.orders, "orders", List.of("notes.read"), TTL, Duration.ofMinutes(1),
-				this.clock);
+		this.ordersTokens = new ServiceTokens(this.orders, "orders", TTL, Duration.ofMinutes(1), this.clock);
 		this.inventory = verifier("inventory");
 	}
 
@@ -77,7 +76,8 @@ class ServiceTokensTests {
 		AuthPrincipal principal = this.inventory.verify(this.ordersTokens.tokenFor("inventory"));
 		assertThat(principal.service()).isEqualTo("orders");
 		assertThat(principal.subject()).isEqualTo("orders");
-		assertThat(principal.scopes()).containsExactly("notes.read");
+		// a service's own token carries no scopes it could have chosen itself
+		assertThat(principal.scopes()).isEmpty();
 		assertThat(principal.expiresAt()).isEqualTo(this.clock.instant().plus(TTL));
 	}
 
@@ -117,7 +117,7 @@ class ServiceTokensTests {
 		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(published.getKeyID()).build(),
 				validClaims("inventory"));
 		jwt.sign(new MACSigner(secret));
-		assertRefused(jwt.serialize(), "unsupported algorithm HS256: only ES256");
+		assertRefused(jwt.serialize(), "unsupported algorithm: only ES256");
 	}
 
 	@Test
@@ -126,7 +126,7 @@ class ServiceTokensTests {
 		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).build(),
 				validClaims("inventory"));
 		jwt.sign(new RSASSASigner(rsa));
-		assertRefused(jwt.serialize(), "unsupported algorithm RS256: only ES256");
+		assertRefused(jwt.serialize(), "unsupported algorithm: only ES256");
 	}
 
 	@Test
@@ -204,6 +204,32 @@ class ServiceTokensTests {
 	}
 
 	@Test
+	void scopesAServiceClaimsForItselfAreIgnored() throws Exception {
+		JWTClaimsSet claims = new JWTClaimsSet.Builder(validClaims("inventory")).claim("scope", "admin").build();
+		assertThat(this.inventory.verify(sign(this.orders.signingKey(), claims)).scopes()).isEmpty();
+	}
+
+	@Test
+	void aKeyDirectoryOthersCanWriteToIsRefused() throws Exception {
+		Path shared = Files.createDirectory(this.directory.resolve("shared"));
+		Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> new KeyDirectory(shared))
+			.withMessageContaining("writable by its owner only");
+		Path created = new KeyDirectory(this.directory.resolve("new")).path();
+		assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(created)))
+			.isEqualTo("rwx------");
+	}
+
+	@Test
+	void tokensNamingUnknownIssuersAreNotRemembered() throws Exception {
+		TrustedKeys trusted = new TrustedKeys(this.keys, Map::of, Duration.ofSeconds(1), this.clock);
+		for (int i = 0; i < 100; i++) {
+			assertThat(trusted.key("made-up-" + i, "made-up-" + i + "-key")).isNull();
+		}
+		assertThat(trusted.keyIds()).isEmpty();
+	}
+
+	@Test
 	void aSubjectOtherThanTheIssuerIsRefused() throws Exception {
 		JWTClaimsSet claims = new JWTClaimsSet.Builder(validClaims("inventory")).subject("someone-else").build();
 		assertRefused(sign(this.orders.signingKey(), claims), "subject is not the issuer");
@@ -221,8 +247,7 @@ class ServiceTokensTests {
 	void rotatedKeysOverlapSoThatNoTokenFailsAcrossTheSwitch() {
 		ServiceKeys rotating = new ServiceKeys(this.keys, "billing", Duration.ofMinutes(10), Duration.ofSeconds(20),
 				TTL.plus(SKEW), this.clock);
-		ServiceTokens billing = new ServiceTokens(rotating, "billing", List.of(), TTL, Duration.ofMinutes(1),
-				this.clock);
+		ServiceTokens billing = new ServiceTokens(rotating, "billing", TTL, Duration.ofMinutes(1), this.clock);
 		String first = rotating.signingKey().getKeyID();
 		// due 20 s before the ten minutes are up: the next key is published, not used yet
 		this.clock.advance(Duration.ofMinutes(10).minusSeconds(20));

@@ -135,7 +135,7 @@ class AuthIssuerIT {
 		ServiceTokens selfSigned = new ServiceTokens(
 				new ServiceKeys(new KeyDirectory(keys), "orders", Duration.ofDays(1), Duration.ofSeconds(20),
 						Duration.ofMinutes(6), Clock.systemUTC()),
-				"orders", List.of(), Duration.ofMinutes(5), Duration.ofMinutes(1), Clock.systemUTC());
+				"orders", Duration.ofMinutes(5), Duration.ofMinutes(1), Clock.systemUTC());
 		assertThat(get(selfSigned.tokenFor("notes"))).isEqualTo(401);
 		assertThat(get(null)).isEqualTo(401);
 	}

@@ -61,14 +61,13 @@ class AuthServletIT {
 	static void createCallers() throws Exception {
 		keys = Files.createTempDirectory("phanes-auth-keys");
 		KeyDirectory directory = new KeyDirectory(keys);
-		orders = new ServiceTokens(
-				new ServiceKeys(directory, "orders", Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(6),
-						Clock.systemUTC()),
-				"orders", List.of("notes.read"), Duration.ofMinutes(5), Duration.ofMinutes(1), Clock.systemUTC());
+		orders = new ServiceTokens(new ServiceKeys(directory, "orders", Duration.ofDays(1), Duration.ofSeconds(20),
+				Duration.ofMinutes(6), Clock.systemUTC()), "orders", Duration.ofMinutes(5), Duration.ofMinutes(1),
+				Clock.systemUTC());
 		reporting = new ServiceTokens(
 				new ServiceKeys(directory, "reporting", Duration.ofDays(1), Duration.ofSeconds(20),
 						Duration.ofMinutes(6), Clock.systemUTC()),
-				"reporting", List.of(), Duration.ofMinutes(5), Duration.ofMinutes(1), Clock.systemUTC());
+				"reporting", Duration.ofMinutes(5), Duration.ofMinutes(1), Clock.systemUTC());
 	}
 
 	@AfterEach
@@ -94,11 +93,11 @@ class AuthServletIT {
 	}
 
 	@Test
-	void mvcWithTheApplicationsOwnSecurityRequiringAScope() throws Exception {
+	void mvcWithTheApplicationsOwnSecurityNamingTheService() throws Exception {
 		start(MvcSecuredApplication.class, WebApplicationType.SERVLET, false);
 		assertThat(get("/notes/1", orders.tokenFor("notes")).statusCode()).isEqualTo(200);
-		// reporting passes Phanes' rules, but the application's own chain wants a scope
-		// reporting's token lacks
+		// reporting passes Phanes' rules, but the application's own chain lets only
+		// orders in
 		assertThat(get("/notes/1", reporting.tokenFor("notes")).statusCode()).isEqualTo(403);
 		assertThat(executed).hasValue(1);
 	}
@@ -168,7 +167,7 @@ class AuthServletIT {
 		SecurityFilterChain notesSecurity(HttpSecurity http) {
 			return http
 				.authorizeHttpRequests((requests) -> requests.requestMatchers("/notes/**")
-					.hasAuthority("SCOPE_notes.read")
+					.hasAuthority("SERVICE_orders")
 					.anyRequest()
 					.denyAll())
 				.build();
