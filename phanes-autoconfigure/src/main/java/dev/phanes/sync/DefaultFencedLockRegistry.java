@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,8 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 
 	private final ScheduledExecutorService worker;
 
+	private final ScheduledFuture<?> sweeping;
+
 	/**
 	 * Create a registry.
 	 * @param engine the backend
@@ -68,7 +71,7 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 			return thread;
 		});
 		long period = Math.max(50, Math.min(1000, ttl.toMillis() / 4));
-		this.worker.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+		this.sweeping = this.worker.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
 	}
 
 	private static Duration checkTtl(@Nullable Duration ttl) {
@@ -134,7 +137,20 @@ public final class DefaultFencedLockRegistry implements FencedLockRegistry, Auto
 	 */
 	@Override
 	public void close() {
-		this.worker.shutdownNow();
+		// announcements already queued still run (a loss found just before closing is
+		// told), then later ones run on this thread
+		this.sweeping.cancel(false);
+		this.worker.shutdown();
+		try {
+			if (!this.worker.awaitTermination(5, TimeUnit.SECONDS)) {
+				logger.warn("Lock loss announcements still running after 5 s; closing without them");
+				this.worker.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.worker.shutdownNow();
+		}
 		for (Slot slot : this.slots.values()) {
 			Hold hold = slot.hold;
 			if (hold != null) {

@@ -44,7 +44,9 @@ public final class FencedLeaderContext implements Context {
 	 * affected.
 	 */
 	@Override
-	public void yield() {
+	public synchronized void yield() {
+		// under the same monitor as end(): a yield that has begun finishes before this
+		// leadership is revoked, so it never gives up a later one
 		if (!this.ended) {
 			this.delegate.yield();
 		}
@@ -53,7 +55,7 @@ public final class FencedLeaderContext implements Context {
 	/**
 	 * Mark this leadership revoked.
 	 */
-	void end() {
+	synchronized void end() {
 		this.ended = true;
 	}
 

@@ -302,8 +302,10 @@ public final class LeaderElections implements SmartLifecycle {
 			this.current = null;
 			if (ended != null) {
 				ended.end();
-				this.last = ended;
 			}
+			// null when the grant failed before a context was made: the event then
+			// carries the initiator's context, never an earlier leadership's
+			this.last = ended;
 			this.delegate.onRevoked((ended != null) ? ended : context);
 		}
 
@@ -314,8 +316,17 @@ public final class LeaderElections implements SmartLifecycle {
 		FencedLeaderContext fenced(Context context) {
 			FencedLeaderContext fenced = this.current;
 			if (fenced == null) {
-				fenced = new FencedLeaderContext(context, getRole(), this.lockName,
-						LeaderElections.this.registry.obtain(this.lockName).fencingToken());
+				long token;
+				try {
+					token = LeaderElections.this.registry.obtain(this.lockName).fencingToken();
+				}
+				catch (LockLostException ex) {
+					// lost as it was granted: the leadership is revoked at once, under
+					// the
+					// token it was granted with
+					token = ex.getFencingToken();
+				}
+				fenced = new FencedLeaderContext(context, getRole(), this.lockName, token);
 				this.current = fenced;
 			}
 			return fenced;

@@ -79,6 +79,40 @@ class DefaultFencedLockRegistryTests {
 		}
 	}
 
+	@Test
+	void lossesFoundJustBeforeClosingAreStillAnnounced() throws Exception {
+		LosingEngine engine = new LosingEngine();
+		java.util.concurrent.CountDownLatch slowListener = new java.util.concurrent.CountDownLatch(1);
+		List<String> announced = new CopyOnWriteArrayList<>();
+		DefaultFencedLockRegistry registry = new DefaultFencedLockRegistry(engine, TTL, LockObserver.NONE, (event) -> {
+			announced.add(event.getName() + ":" + event.getReason());
+			if (announced.size() == 1) {
+				try {
+					slowListener.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		FencedLock first = registry.obtain("first");
+		first.lock();
+		LockEngine.LossListener firstListener = engine.listener;
+		FencedLock second = registry.obtain("second");
+		second.lock();
+		LockEngine.LossListener secondListener = engine.listener;
+		firstListener.lost("lease-expired");
+		await().atMost(BOUND).until(() -> announced.size() == 1);
+		// queued behind the slow listener when the registry closes
+		secondListener.lost("keep-alive-failed");
+		Thread closing = new Thread(registry::close);
+		closing.start();
+		Thread.sleep(100);
+		slowListener.countDown();
+		closing.join(BOUND.toMillis());
+		assertThat(announced).containsExactly("first:lease-expired", "second:keep-alive-failed");
+	}
+
 	/**
 	 * Memory locks whose last loss listener the test calls, as an engine's thread would.
 	 */

@@ -100,13 +100,22 @@ final class EtcdLeases {
 			lose(kept, "lease-expired");
 		}
 		long id = call(this.client.getLeaseClient().grant(ttlSeconds), this.requestTimeout).getID();
-		KeptLease lease = new KeptLease(id, ttlSeconds, start + TimeUnit.SECONDS.toNanos(ttlSeconds));
+		long ttlMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
+		KeptLease lease = new KeptLease(id, ttlSeconds,
+				start + TimeUnit.MILLISECONDS.toNanos(ttlMillis - Math.min(MARGIN_MILLIS, ttlMillis / 4)));
 		try {
 			call(this.client.getKVClient()
 				.put(this.keys.holderRecord(lease.hex), bytes(this.holderId),
 						PutOption.builder().withLeaseId(id).build()),
 					this.requestTimeout);
-			lease.stream = this.client.getLeaseClient().keepAlive(id, new Observer(lease));
+			CloseableClient stream = this.client.getLeaseClient().keepAlive(id, new Observer(lease));
+			synchronized (lease) {
+				lease.stream = stream;
+				if (lease.lost != null) {
+					// lost before the stream was kept: nothing else would close it
+					stream.close();
+				}
+			}
 		}
 		catch (Exception ex) {
 			this.client.getLeaseClient().revoke(id);
@@ -144,7 +153,15 @@ final class EtcdLeases {
 		}
 	}
 
-	private synchronized boolean forget(KeptLease lease, String reason) {
+	private boolean forget(KeptLease lease, String reason) {
+		// the lease's own monitor, not the leases': lease() holds that while it waits
+		// for etcd, and the executor running this must not wait behind it
+		synchronized (lease) {
+			return forgetLocked(lease, reason);
+		}
+	}
+
+	private boolean forgetLocked(KeptLease lease, String reason) {
 		if (lease.lost != null) {
 			return false;
 		}
