@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
@@ -15,6 +17,8 @@ import org.springframework.core.Ordered;
  * do not let through is a 401, an authenticated one a 403.
  */
 public final class Authorizer {
+
+	private static final Log logger = LogFactory.getLog(Authorizer.class);
 
 	/**
 	 * The order of the servlet and the reactive filter: after Boot's server observation
@@ -73,6 +77,12 @@ public final class Authorizer {
 			}
 			catch (InvalidTokenException ex) {
 				return unauthenticated("invalid token: " + ex.getMessage());
+			}
+			catch (RuntimeException ex) {
+				// a verifier failing unexpectedly refuses the token (never a 500); the
+				// log names the failure, not the token
+				logger.warn("Token verification failed unexpectedly: " + ex.getClass().getName());
+				return unauthenticated("invalid token");
 			}
 		}
 		AuthRequest request = new AuthRequest(this.service, method.toUpperCase(Locale.ROOT), path,
