@@ -1,7 +1,6 @@
 package dev.phanes.auth;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 
 import jakarta.servlet.FilterChain;
@@ -11,7 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UriUtils;
 
 /**
  * Authenticates and authorizes every request to a Spring MVC (servlet) application before
@@ -35,9 +33,7 @@ public class AuthServletFilter extends OncePerRequestFilter implements Ordered {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String rawPath = request.getRequestURI().substring(request.getContextPath().length());
-		String path = (Authorizer.hostilePath(rawPath) != null) ? rawPath
-				: UriUtils.decode(rawPath, StandardCharsets.UTF_8);
-		Authorizer.Outcome outcome = this.authorizer.authorize(request.getMethod(), rawPath, path,
+		Authorizer.Outcome outcome = this.authorizer.authorize(request.getMethod(), rawPath,
 				Collections.list(request.getHeaders("Authorization")));
 		if (outcome.allowed()) {
 			if (outcome.principal() != null) {

@@ -1,6 +1,5 @@
 package dev.phanes.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import reactor.core.publisher.Mono;
@@ -15,7 +14,6 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import org.springframework.web.util.UriUtils;
 
 /**
  * Authenticates and authorizes every request to a WebFlux application before anything
@@ -39,11 +37,8 @@ public class AuthWebFilter implements WebFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
 		String rawPath = request.getPath().pathWithinApplication().value();
-		String path = (Authorizer.hostilePath(rawPath) != null) ? rawPath
-				: UriUtils.decode(rawPath, StandardCharsets.UTF_8);
 		List<String> authorization = request.getHeaders().getOrEmpty(HttpHeaders.AUTHORIZATION);
-		Authorizer.Outcome outcome = this.authorizer.authorize(request.getMethod().name(), rawPath, path,
-				authorization);
+		Authorizer.Outcome outcome = this.authorizer.authorize(request.getMethod().name(), rawPath, authorization);
 		if (outcome.allowed()) {
 			if (outcome.principal() != null) {
 				exchange.getAttributes().put(AuthPrincipal.ATTRIBUTE, outcome.principal());

@@ -1,5 +1,6 @@
 package dev.phanes.auth;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -9,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Decides one incoming request, for the servlet and the reactive filter alike: refuses a
@@ -53,16 +55,18 @@ public final class Authorizer {
 	 * Decide a request.
 	 * @param method the HTTP method
 	 * @param rawPath the path as sent, still encoded, without the query
-	 * @param path the decoded path within the application
 	 * @param authorization the values of the {@code Authorization} header
 	 * @return the outcome
 	 */
-	public Outcome authorize(String method, String rawPath, String path, List<String> authorization) {
+	public Outcome authorize(String method, String rawPath, List<String> authorization) {
 		String hostile = hostilePath(rawPath);
 		if (hostile != null) {
 			this.observer.decided("rejected-path", null);
 			return new Outcome(400, null, null, "The request path " + hostile + ".");
 		}
+		// a path that passed reads one way only: decoded, it is what the application
+		// serves
+		String path = UriUtils.decode(rawPath, StandardCharsets.UTF_8);
 		AuthPrincipal principal = null;
 		if (!authorization.isEmpty()) {
 			if (authorization.size() > 1) {

@@ -100,9 +100,7 @@ final class EtcdLeases {
 			lose(kept, "lease-expired");
 		}
 		long id = call(this.client.getLeaseClient().grant(ttlSeconds), this.requestTimeout).getID();
-		long ttlMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
-		KeptLease lease = new KeptLease(id, ttlSeconds,
-				start + TimeUnit.MILLISECONDS.toNanos(ttlMillis - Math.min(MARGIN_MILLIS, ttlMillis / 4)));
+		KeptLease lease = new KeptLease(id, ttlSeconds, deadline(start, ttlSeconds));
 		try {
 			call(this.client.getKVClient()
 				.put(this.keys.holderRecord(lease.hex), bytes(this.holderId),
@@ -172,6 +170,18 @@ final class EtcdLeases {
 			stream.close();
 		}
 		return true;
+	}
+
+	/**
+	 * Return when a lease renewed at a time is taken as lost: a TTL later, less the
+	 * margin (at most a quarter of the TTL).
+	 * @param renewedNanos when it was renewed, or asked for, by {@link System#nanoTime()}
+	 * @param ttlSeconds its TTL
+	 * @return the deadline, by {@link System#nanoTime()}
+	 */
+	static long deadline(long renewedNanos, long ttlSeconds) {
+		long ttlMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
+		return renewedNanos + TimeUnit.MILLISECONDS.toNanos(ttlMillis - Math.min(MARGIN_MILLIS, ttlMillis / 4));
 	}
 
 	private void checkDeadlines() {
@@ -273,9 +283,7 @@ final class EtcdLeases {
 				lose(this.lease, "lease-expired");
 			}
 			else {
-				long ttl = TimeUnit.SECONDS.toMillis(response.getTTL());
-				this.lease.deadline = System.nanoTime()
-						+ TimeUnit.MILLISECONDS.toNanos(ttl - Math.min(MARGIN_MILLIS, ttl / 4));
+				this.lease.deadline = deadline(System.nanoTime(), response.getTTL());
 			}
 		}
 
