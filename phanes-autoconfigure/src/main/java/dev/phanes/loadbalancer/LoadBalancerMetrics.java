@@ -1,12 +1,10 @@
 package dev.phanes.loadbalancer;
 
-import org.springframework.cloud.client.ServiceInstance;
-
 /**
  * What Phanes' load balancing reports besides Spring Cloud's
  * {@code loadbalancer.requests.*} meters: retries on another instance (counted by the
- * {@link RandomHashedLoadBalancer}) and instances set aside after a failure (counted by
- * the {@link AvoidingLoadBalancerLifecycle}).
+ * {@link RandomHashedLoadBalancer}) and instances ejected after failures (counted by the
+ * {@link OutlierEjectionLifecycle} and by gRPC calls).
  */
 public interface LoadBalancerMetrics {
 
@@ -16,7 +14,7 @@ public interface LoadBalancerMetrics {
 	LoadBalancerMetrics NONE = new LoadBalancerMetrics() {
 
 		@Override
-		public void watch(String serviceId, AvoidedInstances avoided) {
+		public void watch(OutlierEjection ejection) {
 		}
 
 		@Override
@@ -24,17 +22,16 @@ public interface LoadBalancerMetrics {
 		}
 
 		@Override
-		public void avoided(String serviceId, ServiceInstance instance) {
+		public void ejected(String serviceId) {
 		}
 
 	};
 
 	/**
-	 * Start reporting how many instances of a service are avoided.
-	 * @param serviceId the service
-	 * @param avoided its avoided instances
+	 * Start reporting how many instances of a service are ejected.
+	 * @param ejection the service's outlier detection
 	 */
-	void watch(String serviceId, AvoidedInstances avoided);
+	void watch(OutlierEjection ejection);
 
 	/**
 	 * Count an attempt on another instance after a failed one.
@@ -43,10 +40,9 @@ public interface LoadBalancerMetrics {
 	void retried(String serviceId);
 
 	/**
-	 * Count an instance set aside after a failure.
+	 * Count an instance ejected after failures.
 	 * @param serviceId the service
-	 * @param instance the instance
 	 */
-	void avoided(String serviceId, ServiceInstance instance);
+	void ejected(String serviceId);
 
 }

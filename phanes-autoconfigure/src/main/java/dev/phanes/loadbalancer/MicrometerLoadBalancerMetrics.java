@@ -5,13 +5,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * Load-balancer metrics in Micrometer, tagged with the service only (low cardinality):
  * the counters {@code phanes.loadbalancer.retries} and
- * {@code phanes.loadbalancer.avoided} and the gauge
- * {@code phanes.loadbalancer.avoided.instances}. Does nothing while the application has
+ * {@code phanes.loadbalancer.ejections} and the gauge
+ * {@code phanes.loadbalancer.ejected.instances}. Does nothing while the application has
  * no {@link MeterRegistry}.
  */
 public class MicrometerLoadBalancerMetrics implements LoadBalancerMetrics {
@@ -27,12 +26,12 @@ public class MicrometerLoadBalancerMetrics implements LoadBalancerMetrics {
 	}
 
 	@Override
-	public void watch(String serviceId, AvoidedInstances avoided) {
-		this.registry.ifAvailable(
-				(meters) -> Gauge.builder("phanes.loadbalancer.avoided.instances", avoided, AvoidedInstances::size)
-					.description("Instances of the service currently avoided after a failure")
-					.tag("service", serviceId)
-					.register(meters));
+	public void watch(OutlierEjection ejection) {
+		this.registry.ifAvailable((meters) -> Gauge
+			.builder("phanes.loadbalancer.ejected.instances", ejection, OutlierEjection::ejectedCount)
+			.description("Instances of the service ejected now after failures")
+			.tag("service", ejection.getServiceId())
+			.register(meters));
 	}
 
 	@Override
@@ -45,9 +44,9 @@ public class MicrometerLoadBalancerMetrics implements LoadBalancerMetrics {
 	}
 
 	@Override
-	public void avoided(String serviceId, ServiceInstance instance) {
-		this.registry.ifAvailable((meters) -> Counter.builder("phanes.loadbalancer.avoided")
-			.description("Instances set aside after a failed request")
+	public void ejected(String serviceId) {
+		this.registry.ifAvailable((meters) -> Counter.builder("phanes.loadbalancer.ejections")
+			.description("Instances ejected after failures in a row")
 			.tag("service", serviceId)
 			.register(meters)
 			.increment());

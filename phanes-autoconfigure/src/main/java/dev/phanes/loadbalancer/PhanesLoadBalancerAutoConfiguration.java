@@ -1,5 +1,6 @@
 package dev.phanes.loadbalancer;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.phanes.observation.DocumentedObservations;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -23,8 +25,8 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 /**
  * Makes the {@link RandomHashedLoadBalancer} the default balancer of every Spring Cloud
  * LoadBalancer client (a client's own {@code @LoadBalancerClient(configuration = ...)}
- * balancer still wins), sets failed instances aside for every client through an
- * {@link AvoidingServiceInstanceListSupplier} (see
+ * balancer still wins), ejects instances that keep failing for every client through an
+ * {@link EjectingServiceInstanceListSupplier} (see
  * {@link RandomHashedLoadBalancerConfiguration}), and clears the cached instance lists
  * when discovery reports a change.
  */
@@ -77,6 +79,27 @@ public final class PhanesLoadBalancerAutoConfiguration {
 		@ConditionalOnMissingBean(LoadBalancerMetrics.class)
 		MicrometerLoadBalancerMetrics phanesLoadBalancerMetrics(ObjectProvider<MeterRegistry> registry) {
 			return new MicrometerLoadBalancerMetrics(registry);
+		}
+
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutlierEjections phanesOutlierEjections(PhanesLoadBalancerProperties properties,
+			ObjectProvider<LoadBalancerMetrics> metrics) {
+		return new OutlierEjections(properties.getOutlier(), metrics.getIfAvailable(() -> LoadBalancerMetrics.NONE),
+				Clock.systemUTC());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		OutliersEndpoint outliersEndpoint(OutlierEjections ejections) {
+			return new OutliersEndpoint(ejections);
 		}
 
 	}

@@ -2,8 +2,9 @@ package dev.phanes.loadbalancer;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +38,7 @@ public class PhanesLoadBalancerProperties implements Validator {
 
 	private final Hash hash = new Hash();
 
-	private final Avoid avoid = new Avoid();
+	private final Outlier outlier = new Outlier();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -59,8 +60,8 @@ public class PhanesLoadBalancerProperties implements Validator {
 		return this.hash;
 	}
 
-	public Avoid getAvoid() {
-		return this.avoid;
+	public Outlier getOutlier() {
+		return this.outlier;
 	}
 
 	@Override
@@ -77,8 +78,17 @@ public class PhanesLoadBalancerProperties implements Validator {
 		if (this.responseTimeout.isNegative() || this.responseTimeout.isZero()) {
 			errors.rejectValue("responseTimeout", "invalid", "must be a positive duration");
 		}
-		if (this.avoid.getDuration().isNegative()) {
-			errors.rejectValue("avoid.duration", "invalid", "must not be negative");
+		if (this.outlier.getBaseEjectionTime().isNegative()) {
+			errors.rejectValue("outlier.base-ejection-time", "invalid", "must not be negative");
+		}
+		if (this.outlier.getMaxEjectionTime().compareTo(this.outlier.getBaseEjectionTime()) < 0) {
+			errors.rejectValue("outlier.max-ejection-time", "invalid", "must not be shorter than base-ejection-time");
+		}
+		if (this.outlier.getConsecutiveFailures() < 1) {
+			errors.rejectValue("outlier.consecutive-failures", "invalid", "must be at least 1");
+		}
+		if (this.outlier.getMaxEjectionPercent() < 0 || this.outlier.getMaxEjectionPercent() > 100) {
+			errors.rejectValue("outlier.max-ejection-percent", "invalid", "must be between 0 and 100");
 		}
 	}
 
@@ -130,27 +140,72 @@ public class PhanesLoadBalancerProperties implements Validator {
 	}
 
 	/**
-	 * How instances that failed are set aside.
+	 * How instances that keep failing are ejected (outlier detection), for HTTP and gRPC
+	 * calls alike.
 	 */
-	public static class Avoid {
+	public static class Outlier {
 
 		/**
-		 * How long an instance is avoided after a failed request; 0 never avoids.
+		 * Failed calls in a row (connection errors, timeouts, failure statuses) that
+		 * eject an instance.
 		 */
-		private Duration duration = Duration.ofSeconds(30);
+		private int consecutiveFailures = 3;
 
 		/**
-		 * Response statuses that count as a failure of the instance, besides connection
-		 * errors and timeouts.
+		 * How long an instance is ejected the first time; each ejection in a row doubles
+		 * it. 0 never ejects.
 		 */
-		private Set<Integer> statuses = new LinkedHashSet<>(List.of(502, 503, 504));
+		private Duration baseEjectionTime = Duration.ofSeconds(30);
 
-		public Duration getDuration() {
-			return this.duration;
+		/**
+		 * The longest an instance is ejected.
+		 */
+		private Duration maxEjectionTime = Duration.ofMinutes(5);
+
+		/**
+		 * The largest share of a service's instances ejected at once, in percent; one
+		 * instance may be ejected whatever the share, but never the last one.
+		 */
+		private int maxEjectionPercent = 50;
+
+		/**
+		 * HTTP response statuses that count as a failure of the instance, besides
+		 * connection errors and timeouts.
+		 */
+		private Set<Integer> statuses = IntStream.range(500, 600)
+			.boxed()
+			.collect(Collectors.toCollection(LinkedHashSet::new));
+
+		public int getConsecutiveFailures() {
+			return this.consecutiveFailures;
 		}
 
-		public void setDuration(Duration duration) {
-			this.duration = duration;
+		public void setConsecutiveFailures(int consecutiveFailures) {
+			this.consecutiveFailures = consecutiveFailures;
+		}
+
+		public Duration getBaseEjectionTime() {
+			return this.baseEjectionTime;
+		}
+
+		public void setBaseEjectionTime(Duration baseEjectionTime) {
+			this.baseEjectionTime = baseEjectionTime;
+		}
+
+		public Duration getMaxEjectionTime() {
+			return this.maxEjectionTime;
+		}
+
+		public void setMaxEjectionTime(Duration maxEjectionTime) {
+			this.maxEjectionTime = maxEjectionTime;
+		}
+
+		public int getMaxEjectionPercent() {
+			return this.maxEjectionPercent;
+		}
+
+		public void setMaxEjectionPercent(int maxEjectionPercent) {
+			this.maxEjectionPercent = maxEjectionPercent;
 		}
 
 		public Set<Integer> getStatuses() {

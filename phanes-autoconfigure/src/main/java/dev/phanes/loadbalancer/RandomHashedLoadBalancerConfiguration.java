@@ -1,7 +1,5 @@
 package dev.phanes.loadbalancer;
 
-import java.time.Clock;
-
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,38 +16,33 @@ import org.springframework.core.env.Environment;
 /**
  * The default configuration of every load-balancer client's context: a
  * {@link RandomHashedLoadBalancer}, unless the client's own configuration defines a
- * balancer, and the avoidance of failed instances for whatever balancer the client has:
- * the client's {@link AvoidedInstances}, an {@link AvoidingLoadBalancerLifecycle} that
- * fills them and an {@link AvoidingServiceInstanceListSupplier} around the client's
- * instance-list supplier, which is otherwise left to Spring Cloud LoadBalancer's
- * configuration.
+ * balancer, and outlier ejection for whatever balancer the client has: the service's
+ * {@link OutlierEjection} (shared with gRPC channels through {@link OutlierEjections}),
+ * an {@link OutlierEjectionLifecycle} that tells it how requests ended and an
+ * {@link EjectingServiceInstanceListSupplier} around the client's instance-list supplier,
+ * which is otherwise left to Spring Cloud LoadBalancer's configuration.
  */
 @Configuration(proxyBeanMethods = false)
 public class RandomHashedLoadBalancerConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
-	AvoidedInstances avoidedInstances(Environment environment, PhanesLoadBalancerProperties properties,
-			ObjectProvider<LoadBalancerMetrics> metrics) {
-		AvoidedInstances avoided = new AvoidedInstances(properties.getAvoid().getDuration(), Clock.systemUTC());
-		metrics.getIfAvailable(() -> LoadBalancerMetrics.NONE)
-			.watch(LoadBalancerClientFactory.getName(environment), avoided);
-		return avoided;
+	OutlierEjection outlierEjection(Environment environment, OutlierEjections ejections) {
+		return ejections.forService(LoadBalancerClientFactory.getName(environment));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
-	AvoidingLoadBalancerLifecycle avoidingLoadBalancerLifecycle(Environment environment,
-			PhanesLoadBalancerProperties properties, AvoidedInstances avoided,
+	OutlierEjectionLifecycle outlierEjectionLifecycle(PhanesLoadBalancerProperties properties, OutlierEjection ejection,
 			ObjectProvider<LoadBalancerMetrics> metrics) {
-		return new AvoidingLoadBalancerLifecycle(LoadBalancerClientFactory.getName(environment), avoided,
-				properties.getAvoid().getStatuses(), metrics.getIfAvailable(() -> LoadBalancerMetrics.NONE));
+		return new OutlierEjectionLifecycle(ejection, properties.getOutlier().getStatuses(),
+				metrics.getIfAvailable(() -> LoadBalancerMetrics.NONE));
 	}
 
 	@Bean
-	static AvoidingServiceInstanceListSupplierPostProcessor avoidingServiceInstanceListSupplierPostProcessor(
-			ObjectProvider<AvoidedInstances> avoided) {
-		return new AvoidingServiceInstanceListSupplierPostProcessor(avoided);
+	static EjectingServiceInstanceListSupplierPostProcessor ejectingServiceInstanceListSupplierPostProcessor(
+			ObjectProvider<OutlierEjection> ejection) {
+		return new EjectingServiceInstanceListSupplierPostProcessor(ejection);
 	}
 
 	@Bean

@@ -67,12 +67,21 @@ public final class RendezvousHash {
 	}
 
 	/**
+	 * Hash the identity of one instance, as {@link #instanceHashes(List)} does.
+	 * @param identity the {@link #identity(ServiceInstance) identity} of the instance
+	 * @return its hash
+	 */
+	public static long identityHash(String identity) {
+		return hash(identity, FNV_OFFSET);
+	}
+
+	/**
 	 * The identity of an instance that hashing uses: its instance id, or its host and
 	 * port when it has none.
 	 * @param instance the instance
 	 * @return the identity
 	 */
-	static String identity(ServiceInstance instance) {
+	public static String identity(ServiceInstance instance) {
 		String id = instance.getInstanceId();
 		return (id != null) ? id : instance.getHost() + ":" + instance.getPort();
 	}

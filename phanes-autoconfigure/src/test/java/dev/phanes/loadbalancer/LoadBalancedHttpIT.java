@@ -71,7 +71,7 @@ class LoadBalancedHttpIT {
 					simple + "steady[0].uri=http://127.0.0.1:" + a.port(),
 					simple + "steady[1].uri=http://127.0.0.1:" + b.port(),
 					simple + "slow[1].uri=http://127.0.0.1:" + hung.port(),
-					"phanes.loadbalancer.response-timeout=300ms", "phanes.loadbalancer.avoid.duration=0s")
+					"phanes.loadbalancer.response-timeout=300ms", "phanes.loadbalancer.outlier.base-ejection-time=0s")
 			.run();
 	}
 
@@ -115,9 +115,9 @@ class LoadBalancedHttpIT {
 			.as("one retry per failed attempt, not one per request")
 			.isPositive()
 			.isLessThanOrEqualTo(failedAttempts);
-		assertThat(meters.find("phanes.loadbalancer.avoided").counter()).as("avoid.duration=0s avoids nothing")
+		assertThat(meters.find("phanes.loadbalancer.ejections").counter()).as("base-ejection-time=0s ejects nothing")
 			.isNull();
-		assertThat(meters.get("phanes.loadbalancer.avoided.instances").tag("service", "inventory").gauge()).isNotNull();
+		assertThat(meters.get("phanes.loadbalancer.ejected.instances").tag("service", "inventory").gauge()).isNotNull();
 	}
 
 	@Test

@@ -44,6 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PhanesLoadBalancerAutoConfigurationTests {
 
+	private static final String ONE_FAILURE_EJECTS = "phanes.loadbalancer.outlier.consecutive-failures=1";
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(PhanesLoadBalancerAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
@@ -87,55 +89,60 @@ class PhanesLoadBalancerAutoConfigurationTests {
 	}
 
 	@Test
-	void bindsTheHashKeyAndAvoidanceProperties() {
+	void bindsTheHashKeyAndOutlierProperties() {
 		this.contextRunner
-			.withPropertyValues("phanes.loadbalancer.hash.header=X-User-Id", "phanes.loadbalancer.avoid.duration=5s",
-					"phanes.loadbalancer.avoid.statuses=503,429")
+			.withPropertyValues("phanes.loadbalancer.hash.header=X-User-Id",
+					"phanes.loadbalancer.outlier.base-ejection-time=5s", "phanes.loadbalancer.outlier.statuses=503,429")
 			.run((context) -> {
 				PhanesLoadBalancerProperties properties = context.getBean(PhanesLoadBalancerProperties.class);
 				assertThat(properties.getHash().getHeader()).isEqualTo("X-User-Id");
-				assertThat(properties.getAvoid().getDuration()).hasSeconds(5);
-				assertThat(properties.getAvoid().getStatuses()).containsExactlyInAnyOrder(503, 429);
+				assertThat(properties.getOutlier().getBaseEjectionTime()).hasSeconds(5);
+				assertThat(properties.getOutlier().getStatuses()).containsExactlyInAnyOrder(503, 429);
 			});
 	}
 
 	@Test
 	void setsAFailedInstanceAsideForTheNextChoices() {
-		this.contextRunner.run((context) -> {
+		this.contextRunner.withPropertyValues(ONE_FAILURE_EJECTS).run((context) -> {
 			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
 			assertThat(clients.getInstance("inventory", ServiceInstanceListSupplier.class))
-				.isInstanceOf(AvoidingServiceInstanceListSupplier.class);
+				.isInstanceOf(EjectingServiceInstanceListSupplier.class);
 			assertThat(choicesAfterAFailureOf(clients, "inventory", 8081)).isNotEmpty().doesNotContain(8081);
 		});
 	}
 
 	@Test
 	void setsAFailedInstanceAsideForAClientsOwnBalancerToo() {
-		this.contextRunner.withUserConfiguration(RandomForInventory.class).run((context) -> {
-			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
-			assertThat(clients.getInstance("inventory")).isInstanceOf(RandomLoadBalancer.class);
-			assertThat(choicesAfterAFailureOf(clients, "inventory", 8082)).isNotEmpty().doesNotContain(8082);
-		});
+		this.contextRunner.withPropertyValues(ONE_FAILURE_EJECTS)
+			.withUserConfiguration(RandomForInventory.class)
+			.run((context) -> {
+				LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+				assertThat(clients.getInstance("inventory")).isInstanceOf(RandomLoadBalancer.class);
+				assertThat(choicesAfterAFailureOf(clients, "inventory", 8082)).isNotEmpty().doesNotContain(8082);
+			});
 	}
 
 	@Test
 	void wrapsAClientsOwnInstanceListSupplier() {
-		this.contextRunner.withUserConfiguration(FixedForInventory.class).run((context) -> {
-			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
-			ServiceInstanceListSupplier supplier = clients.getInstance("inventory", ServiceInstanceListSupplier.class);
-			assertThat(supplier).isInstanceOf(AvoidingServiceInstanceListSupplier.class);
-			assertThat(((AvoidingServiceInstanceListSupplier) supplier).getDelegate().getServiceId())
-				.isEqualTo("inventory");
-			assertThat(choicesAfterAFailureOf(clients, "inventory", 9091)).isNotEmpty().containsOnly(9092);
-		});
+		this.contextRunner.withPropertyValues(ONE_FAILURE_EJECTS)
+			.withUserConfiguration(FixedForInventory.class)
+			.run((context) -> {
+				LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
+				ServiceInstanceListSupplier supplier = clients.getInstance("inventory",
+						ServiceInstanceListSupplier.class);
+				assertThat(supplier).isInstanceOf(EjectingServiceInstanceListSupplier.class);
+				assertThat(((EjectingServiceInstanceListSupplier) supplier).getDelegate().getServiceId())
+					.isEqualTo("inventory");
+				assertThat(choicesAfterAFailureOf(clients, "inventory", 9091)).isNotEmpty().containsOnly(9092);
+			});
 	}
 
 	@Test
-	void leavesTheInstanceListSupplierAloneWhenAvoidanceIsOff() {
-		this.contextRunner.withPropertyValues("phanes.loadbalancer.avoid.duration=0").run((context) -> {
+	void leavesTheInstanceListSupplierAloneWhenEjectionIsOff() {
+		this.contextRunner.withPropertyValues("phanes.loadbalancer.outlier.base-ejection-time=0").run((context) -> {
 			LoadBalancerClientFactory clients = context.getBean(LoadBalancerClientFactory.class);
 			assertThat(clients.getInstance("inventory", ServiceInstanceListSupplier.class))
-				.isNotInstanceOf(AvoidingServiceInstanceListSupplier.class);
+				.isNotInstanceOf(EjectingServiceInstanceListSupplier.class);
 			assertThat(choicesAfterAFailureOf(clients, "inventory", 8081)).contains(8081);
 		});
 	}
@@ -220,8 +227,10 @@ class PhanesLoadBalancerAutoConfigurationTests {
 	}
 
 	@Test
-	void defaultAvoidedStatusesAreGatewayFailures() {
-		assertThat(new PhanesLoadBalancerProperties().getAvoid().getStatuses()).isEqualTo(Set.of(502, 503, 504));
+	void defaultFailureStatusesAreEvery5xx() {
+		assertThat(new PhanesLoadBalancerProperties().getOutlier().getStatuses()).hasSize(100)
+			.contains(500, 502, 503, 504, 599)
+			.doesNotContain(429, 499, 600);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The choices of {@link RandomHashedLoadBalancer}: uniform without a key, sticky with
- * one, minimal movement when the instance set changes (avoidance of failed instances is
- * tested with {@link AvoidingServiceInstanceListSupplier}).
+ * one, minimal movement when the instance set changes (ejection of failing instances is
+ * tested with {@link EjectingServiceInstanceListSupplier}).
  */
 class RandomHashedLoadBalancerTests {
 

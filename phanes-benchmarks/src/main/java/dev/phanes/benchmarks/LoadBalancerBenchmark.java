@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import dev.phanes.loadbalancer.AvoidedInstances;
-import dev.phanes.loadbalancer.AvoidingServiceInstanceListSupplier;
+import dev.phanes.loadbalancer.EjectingServiceInstanceListSupplier;
+import dev.phanes.loadbalancer.OutlierEjection;
 import dev.phanes.loadbalancer.HashKeyResolver;
 import dev.phanes.loadbalancer.LoadBalancerMetrics;
 import dev.phanes.loadbalancer.RandomHashedLoadBalancer;
@@ -60,8 +60,8 @@ import org.springframework.util.LinkedMultiValueMap;
  * Each balancer gets the same instance-list supplier, a bean of a bean factory whose
  * {@code ServiceInstanceListSupplier} returns one {@code Flux.just(list)} built in the
  * setup, as a client's context hands it out after its cache; the Phanes balancers get it
- * inside the {@link AvoidingServiceInstanceListSupplier} that Phanes puts around every
- * client's supplier, so their figures include the avoidance check. Every benchmark takes
+ * inside the {@link EjectingServiceInstanceListSupplier} that Phanes puts around every
+ * client's supplier, so their figures include the ejection check. Every benchmark takes
  * the next of {@value #REQUESTS} requests built in the setup, each with its own
  * {@value #KEY_HEADER} header, calls {@code choose(Request)} and subscribes to the
  * {@code Mono} with one reused subscriber that completes synchronously (no
@@ -69,7 +69,7 @@ import org.springframework.util.LinkedMultiValueMap;
  * the header: the keyed one is configured with it
  * ({@code phanes.loadbalancer.hash.header=X-User-Id}) and hashes it, the keyless one has
  * no key source configured (the default) and chooses at random from each thread's
- * {@link ThreadLocalRandom}, as in production. No instance is avoided.
+ * {@link ThreadLocalRandom}, as in production. No instance has failed.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -132,10 +132,11 @@ public class LoadBalancerBenchmark {
 		}
 		FixedSupplier fixed = new FixedSupplier(list);
 		ObjectProvider<ServiceInstanceListSupplier> suppliers = suppliers(fixed);
-		ObjectProvider<ServiceInstanceListSupplier> avoiding = suppliers(new AvoidingServiceInstanceListSupplier(fixed,
-				new AvoidedInstances(Duration.ofSeconds(30), Clock.systemUTC())));
-		ReactorServiceInstanceLoadBalancer keyless = phanes(avoiding, new RequestDataHashKeyResolver(null, null, null));
-		ReactorServiceInstanceLoadBalancer keyed = phanes(avoiding,
+		ObjectProvider<ServiceInstanceListSupplier> ejecting = suppliers(
+				new EjectingServiceInstanceListSupplier(fixed, new OutlierEjection(SERVICE_ID, 3,
+						Duration.ofSeconds(30), Duration.ofMinutes(5), 50, Clock.systemUTC())));
+		ReactorServiceInstanceLoadBalancer keyless = phanes(ejecting, new RequestDataHashKeyResolver(null, null, null));
+		ReactorServiceInstanceLoadBalancer keyed = phanes(ejecting,
 				new RequestDataHashKeyResolver(KEY_HEADER, null, null));
 		ReactorServiceInstanceLoadBalancer roundRobin = new RoundRobinLoadBalancer(suppliers, SERVICE_ID);
 		ReactorServiceInstanceLoadBalancer random = new RandomLoadBalancer(suppliers, SERVICE_ID);

@@ -19,9 +19,11 @@ import org.springframework.context.annotation.Bean;
  * (Spring Cloud LoadBalancer's {@code spring.cloud.loadbalancer.retry.*}, which Phanes
  * turns on, applies to {@code @LoadBalanced} clients only). The Retry filter runs the
  * rest of the chain again, so each retry is a new choice; Phanes' balancer, told of the
- * failed attempt through its load-balancer lifecycle before the retry starts, sets that
- * instance aside ({@code phanes.loadbalancer.avoid.duration}, 30 s), so the retry goes to
- * another one. The Retry filter's default exceptions, {@link java.io.IOException}
+ * failed attempt through its load-balancer lifecycle before the retry starts, ejects that
+ * instance after its first failure
+ * ({@code phanes.loadbalancer.outlier.consecutive-failures=1}; the default of 3 would let
+ * the random re-choices of one request land on a dead instance again), so the retry goes
+ * to another one. The Retry filter's default exceptions, {@link java.io.IOException}
  * (connection refused, connection closed before the response) and the gateway's own
  * {@code TimeoutException} (no response within the response timeout, the cause of its
  * 504), are the ones to retry on; GET on a 5xx is retried too.
@@ -65,6 +67,8 @@ class GatewayApplication {
 				// It calls the backends and is called by nobody else: no need to publish
 				// it.
 				"--spring.cloud.service-registry.auto-registration.enabled=false",
+				// The Retry filter chooses again at random: eject on the first failure.
+				"--phanes.loadbalancer.outlier.consecutive-failures=1",
 				"--spring.cloud.gateway.server.webflux.httpclient.connect-timeout=1000",
 				"--spring.cloud.gateway.server.webflux.httpclient.response-timeout=" + responseTimeout.toMillis()
 						+ "ms",

@@ -263,7 +263,7 @@ class GatewayFailoverIT {
 		SampleProcess victim = this.cluster.backends().get(0);
 		String victimId = victim.instanceId();
 		GatewayAttempts.Counts before = attempts();
-		double avoidedBefore = avoided();
+		double ejectionsBefore = ejections();
 		int requests = this.roundRequests;
 		LoadClient.Run run = this.load.start("failover " + signal + " via gateway", this.viaGateway, Map.of(), requests,
 				CONCURRENCY, RUN_LIMIT);
@@ -277,7 +277,7 @@ class GatewayFailoverIT {
 		this.stopped.add(victimId);
 		LoadClient.Result result = run.await();
 		GatewayAttempts.Counts counts = attempts().since(before);
-		double avoided = avoided() - avoidedBefore;
+		double ejections = ejections() - ejectionsBefore;
 		awaitGatewaySeesTheBackends();
 		Duration dropped = Duration.ofNanos(System.nanoTime() - stoppedAt);
 		Figures.record(GATEWAY,
@@ -290,8 +290,8 @@ class GatewayFailoverIT {
 				result.answeredBy().toString());
 		Figures.record(GATEWAY, signal + ": gateway attempts / retries / failed attempts by cause",
 				counts.attempts() + " / " + counts.retries() + " / " + counts.failures());
-		Figures.record(GATEWAY, signal + ": instances set aside by Phanes' balancer (phanes.loadbalancer.avoided)",
-				String.format("%.0f", avoided));
+		Figures.record(GATEWAY, signal + ": instances ejected by Phanes' balancer (phanes.loadbalancer.ejections)",
+				String.format("%.0f", ejections));
 		Figures.record(GATEWAY, signal + ": the signal until the process was gone",
 				Figures.seconds(stopping) + "; requests completed meanwhile: " + (completedAtExit - completedAtSignal)
 						+ ", after: " + (result.completed() - completedAtExit));
@@ -337,11 +337,11 @@ class GatewayFailoverIT {
 	}
 
 	/**
-	 * How many times the gateway's balancer has set an instance aside.
+	 * How many times the gateway's balancer has ejected an instance.
 	 */
-	private double avoided() {
+	private double ejections() {
 		return this.gateway.getBean(MeterRegistry.class)
-			.find("phanes.loadbalancer.avoided")
+			.find("phanes.loadbalancer.ejections")
 			.counters()
 			.stream()
 			.mapToDouble(Counter::count)

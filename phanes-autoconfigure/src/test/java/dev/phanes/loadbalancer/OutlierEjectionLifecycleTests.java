@@ -26,20 +26,22 @@ import static dev.phanes.loadbalancer.RandomHashedLoadBalancerTests.instances;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link AvoidingLoadBalancerLifecycle} sets an instance aside when a request to it fails
- * or answers a configured failure status, and counts it.
+ * {@link OutlierEjectionLifecycle} ejects an instance when requests to it fail or answer
+ * a configured failure status, counts it, and lets a success reset the count.
  */
-class AvoidingLoadBalancerLifecycleTests {
+class OutlierEjectionLifecycleTests {
 
 	private final MutableClock clock = new MutableClock();
 
-	private final AvoidedInstances avoided = new AvoidedInstances(Duration.ofSeconds(30), this.clock);
+	private final OutlierEjection ejection = new OutlierEjection("svc", 1, Duration.ofSeconds(30),
+			Duration.ofMinutes(5), 100, this.clock);
 
 	@Test
 	void failedRequestsAndFailureStatusesSetTheInstanceAside() {
-		AvoidingLoadBalancerLifecycle lifecycle = new AvoidingLoadBalancerLifecycle("svc", this.avoided,
-				Set.of(502, 503, 504), LoadBalancerMetrics.NONE);
+		OutlierEjectionLifecycle lifecycle = new OutlierEjectionLifecycle(this.ejection, Set.of(502, 503, 504),
+				LoadBalancerMetrics.NONE);
 		List<ServiceInstance> instances = instances(4);
+		this.ejection.filter(instances, RendezvousHash::identity);
 		Response<ServiceInstance> first = new DefaultResponse(instances.get(0));
 		Response<ServiceInstance> second = new DefaultResponse(instances.get(1));
 		Response<ServiceInstance> third = new DefaultResponse(instances.get(2));
@@ -54,42 +56,62 @@ class AvoidingLoadBalancerLifecycleTests {
 				response(HttpStatus.OK)));
 		lifecycle.onComplete(
 				new CompletionContext<>(CompletionContext.Status.DISCARD, new DefaultRequest<>(), new EmptyResponse()));
-		assertThat(this.avoided.isAvoided(instances.get(0))).isTrue();
-		assertThat(this.avoided.isAvoided(instances.get(1))).isTrue();
-		assertThat(this.avoided.isAvoided(instances.get(2))).as("500 is not a configured failure").isFalse();
-		assertThat(this.avoided.isAvoided(instances.get(3))).isFalse();
-		assertThat(this.avoided.size()).isEqualTo(2);
+		assertThat(this.ejection.isEjected(id(instances.get(0)))).isTrue();
+		assertThat(this.ejection.isEjected(id(instances.get(1)))).isTrue();
+		assertThat(this.ejection.isEjected(id(instances.get(2)))).as("500 is not a configured failure here").isFalse();
+		assertThat(this.ejection.isEjected(id(instances.get(3)))).isFalse();
+		assertThat(this.ejection.ejectedCount()).isEqualTo(2);
 	}
 
 	@Test
-	void countsAvoidedInstancesInMicrometer() {
+	void aSuccessBetweenFailuresKeepsTheInstanceIn() {
+		OutlierEjection twice = new OutlierEjection("svc", 2, Duration.ofSeconds(30), Duration.ofMinutes(5), 100,
+				this.clock);
+		OutlierEjectionLifecycle lifecycle = new OutlierEjectionLifecycle(twice, Set.of(503), LoadBalancerMetrics.NONE);
+		Response<ServiceInstance> flaky = new DefaultResponse(instances(3).get(0));
+		CompletionContext<Object, ServiceInstance, Object> failed = new CompletionContext<>(
+				CompletionContext.Status.FAILED, new IllegalStateException("reset"), new DefaultRequest<>(), flaky);
+		lifecycle.onComplete(failed);
+		lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, new DefaultRequest<>(), flaky,
+				response(HttpStatus.OK)));
+		lifecycle.onComplete(failed);
+		assertThat(twice.isEjected(id(flaky.getServer()))).as("not two failures in a row").isFalse();
+		lifecycle.onComplete(failed);
+		assertThat(twice.isEjected(id(flaky.getServer()))).isTrue();
+	}
+
+	@Test
+	void countsEjectedInstancesInMicrometer() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		MicrometerLoadBalancerMetrics metrics = new MicrometerLoadBalancerMetrics(
 				new StaticListableBeanFactory(Map.of("registry", registry)).getBeanProvider(MeterRegistry.class));
-		metrics.watch("svc", this.avoided);
+		metrics.watch(this.ejection);
 		List<ServiceInstance> instances = instances(2);
-		AvoidingLoadBalancerLifecycle lifecycle = new AvoidingLoadBalancerLifecycle("svc", this.avoided, Set.of(503),
-				metrics);
+		OutlierEjectionLifecycle lifecycle = new OutlierEjectionLifecycle(this.ejection, Set.of(503), metrics);
 		lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED, new IllegalStateException("down"),
 				new DefaultRequest<>(), new DefaultResponse(instances.get(0))));
-		assertThat(registry.get("phanes.loadbalancer.avoided").tag("service", "svc").counter().count()).isEqualTo(1);
-		assertThat(registry.get("phanes.loadbalancer.avoided.instances").tag("service", "svc").gauge().value())
+		assertThat(registry.get("phanes.loadbalancer.ejections").tag("service", "svc").counter().count()).isEqualTo(1);
+		assertThat(registry.get("phanes.loadbalancer.ejected.instances").tag("service", "svc").gauge().value())
 			.isEqualTo(1);
 		this.clock.advance(Duration.ofSeconds(30));
-		assertThat(registry.get("phanes.loadbalancer.avoided.instances").gauge().value()).isZero();
+		assertThat(registry.get("phanes.loadbalancer.ejected.instances").gauge().value()).isZero();
 	}
 
 	@Test
-	void setsNothingAsideWhenAvoidanceIsOff() {
+	void ejectsNothingWhenEjectionIsOff() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		MicrometerLoadBalancerMetrics metrics = new MicrometerLoadBalancerMetrics(
 				new StaticListableBeanFactory(Map.of("registry", registry)).getBeanProvider(MeterRegistry.class));
-		AvoidedInstances never = new AvoidedInstances(Duration.ZERO, this.clock);
-		new AvoidingLoadBalancerLifecycle("svc", never, Set.of(503), metrics)
+		OutlierEjection never = new OutlierEjection("svc", 1, Duration.ZERO, Duration.ZERO, 100, this.clock);
+		new OutlierEjectionLifecycle(never, Set.of(503), metrics)
 			.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED, new IllegalStateException("down"),
 					new DefaultRequest<>(), new DefaultResponse(instances(1).get(0))));
-		assertThat(never.isEmpty()).isTrue();
-		assertThat(registry.find("phanes.loadbalancer.avoided").counter()).isNull();
+		assertThat(never.isQuiet()).isTrue();
+		assertThat(registry.find("phanes.loadbalancer.ejections").counter()).isNull();
+	}
+
+	private static String id(ServiceInstance instance) {
+		return RendezvousHash.identity(instance);
 	}
 
 	private static ResponseData response(HttpStatus status) {

@@ -10,17 +10,15 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.ResponseData;
 
 /**
- * Learns of failed requests from Spring Cloud LoadBalancer (an exception, such as a
- * refused connection or a timeout, or a response status configured as a failure) and sets
- * their instance aside in {@link AvoidedInstances}, which an
- * {@link AvoidingServiceInstanceListSupplier} then leaves out. A successful request
- * changes nothing: an avoided instance comes back when its time is up. Thread-safe.
+ * Tells a service's {@link OutlierEjection} how each request through Spring Cloud
+ * LoadBalancer ended: a failure is an exception (a refused connection, a timeout) or a
+ * response status configured as a failure; anything else is a success. The
+ * {@link EjectingServiceInstanceListSupplier} then leaves out the instances ejected.
+ * Thread-safe.
  */
-public class AvoidingLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
+public class OutlierEjectionLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
-	private final String serviceId;
-
-	private final AvoidedInstances avoided;
+	private final OutlierEjection ejection;
 
 	private final Set<Integer> failureStatuses;
 
@@ -28,15 +26,13 @@ public class AvoidingLoadBalancerLifecycle implements LoadBalancerLifecycle<Obje
 
 	/**
 	 * Create a lifecycle.
-	 * @param serviceId the service whose requests are followed
-	 * @param avoided where failed instances are set aside
+	 * @param ejection the outlier detection of the service whose requests are followed
 	 * @param failureStatuses the HTTP statuses that count as a failure of the instance
-	 * @param metrics where each instance set aside is counted
+	 * @param metrics where each ejection is counted
 	 */
-	public AvoidingLoadBalancerLifecycle(String serviceId, AvoidedInstances avoided, Set<Integer> failureStatuses,
+	public OutlierEjectionLifecycle(OutlierEjection ejection, Set<Integer> failureStatuses,
 			LoadBalancerMetrics metrics) {
-		this.serviceId = serviceId;
-		this.avoided = avoided;
+		this.ejection = ejection;
 		this.failureStatuses = Set.copyOf(failureStatuses);
 		this.metrics = metrics;
 	}
@@ -60,12 +56,18 @@ public class AvoidingLoadBalancerLifecycle implements LoadBalancerLifecycle<Obje
 	@Override
 	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completionContext) {
 		Response<ServiceInstance> response = completionContext.getLoadBalancerResponse();
-		if (response == null || !response.hasServer() || !this.avoided.isEnabled()) {
+		if (response == null || !response.hasServer() || !this.ejection.isEnabled()
+				|| completionContext.status() == CompletionContext.Status.DISCARD) {
 			return;
 		}
+		String instance = RendezvousHash.identity(response.getServer());
 		if (completionContext.status() == CompletionContext.Status.FAILED || isFailureStatus(completionContext)) {
-			this.avoided.avoid(response.getServer());
-			this.metrics.avoided(this.serviceId, response.getServer());
+			if (this.ejection.failure(instance)) {
+				this.metrics.ejected(this.ejection.getServiceId());
+			}
+		}
+		else {
+			this.ejection.success(instance);
 		}
 	}
 

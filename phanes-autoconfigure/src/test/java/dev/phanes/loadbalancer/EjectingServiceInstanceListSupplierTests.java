@@ -20,31 +20,31 @@ import static dev.phanes.loadbalancer.RandomHashedLoadBalancerTests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Failed instances set aside by {@link AvoidedInstances} are left out of the lists that
- * {@link AvoidingServiceInstanceListSupplier} supplies, so that the
+ * Instances ejected by {@link OutlierEjection} are left out of the lists that
+ * {@link EjectingServiceInstanceListSupplier} supplies, so that the
  * {@link RandomHashedLoadBalancer} chooses among the others until their time is up, and
  * the keys of the healthy instances stay where they were.
  */
-class AvoidingServiceInstanceListSupplierTests {
+class EjectingServiceInstanceListSupplierTests {
 
 	private final MutableClock clock = new MutableClock();
 
-	private final AvoidedInstances avoided = new AvoidedInstances(Duration.ofSeconds(30), this.clock);
+	private final OutlierEjection ejection = new OutlierEjection("svc", 1, Duration.ofSeconds(30),
+			Duration.ofMinutes(5), 50, this.clock);
 
 	@Test
-	void avoidedInstancesAreNotChosenUntilTheirTimeIsUp() {
+	void ejectedInstancesAreNotChosenUntilTheirTimeIsUp() {
 		List<ServiceInstance> instances = instances(3);
 		RandomHashedLoadBalancer balancer = balancer(instances);
-		this.avoided.avoid(instances.get(0));
+		this.ejection.failure(RendezvousHash.identity(instances.get(0)));
 		for (int i = 0; i < 1_000; i++) {
 			assertThat(balancer.choose(request(null)).block().getServer()).isNotSameAs(instances.get(0));
 			assertThat(balancer.choose(request("k" + i)).block().getServer()).isNotSameAs(instances.get(0));
 		}
-		assertThat(this.avoided.size()).isEqualTo(1);
+		assertThat(this.ejection.ejectedCount()).isEqualTo(1);
 		this.clock.advance(Duration.ofSeconds(30));
-		assertThat(this.avoided.size()).isZero();
-		assertThat(this.avoided.isAvoided(instances.get(0))).isFalse();
-		assertThat(this.avoided.isEmpty()).isTrue();
+		assertThat(this.ejection.ejectedCount()).isZero();
+		assertThat(this.ejection.isEjected(RendezvousHash.identity(instances.get(0)))).isFalse();
 		List<ServiceInstance> chosen = new ArrayList<>();
 		for (int i = 0; i < 100; i++) {
 			chosen.add(balancer.choose(request("k" + i)).block().getServer());
@@ -53,22 +53,33 @@ class AvoidingServiceInstanceListSupplierTests {
 	}
 
 	@Test
-	void whenEveryInstanceIsAvoidedOneIsStillChosen() {
-		List<ServiceInstance> instances = instances(2);
-		instances.forEach(this.avoided::avoid);
+	void whenEveryInstanceFailsTheCapKeepsMostIn() {
+		List<ServiceInstance> instances = instances(4);
+		instances.forEach((instance) -> this.ejection.failure(RendezvousHash.identity(instance)));
+		assertThat(supplier(instances).get(new DefaultRequest<>()).blockFirst())
+			.as("one at a time until the service's size is known")
+			.hasSize(3);
+		for (int round = 0; round < 3; round++) {
+			instances.forEach((instance) -> this.ejection.failure(RendezvousHash.identity(instance)));
+			assertThat(supplier(instances).get(new DefaultRequest<>()).blockFirst()).as("50 %% of 4 at most")
+				.hasSize(2);
+		}
+		assertThat(this.ejection.ejectedCount()).isEqualTo(2);
 		assertThat(balancer(instances).choose(request(null)).block().hasServer()).isTrue();
-		assertThat(supplier(instances).get(new DefaultRequest<>()).blockFirst()).isEqualTo(instances);
+		List<ServiceInstance> two = instances.subList(0, 2);
+		assertThat(supplier(two).get(new DefaultRequest<>()).blockFirst()).as("a list that shrank keeps its share")
+			.hasSize(1);
 	}
 
 	@Test
-	void keysOfHealthyInstancesStayWhileAnotherIsAvoided() {
+	void keysOfHealthyInstancesStayWhileAnotherIsEjected() {
 		List<ServiceInstance> instances = instances(5);
 		RandomHashedLoadBalancer balancer = balancer(instances);
 		List<ServiceInstance> before = new ArrayList<>();
 		for (int i = 0; i < 1_000; i++) {
 			before.add(balancer.choose(request("user-" + i)).block().getServer());
 		}
-		this.avoided.avoid(instances.get(2));
+		this.ejection.failure(RendezvousHash.identity(instances.get(2)));
 		for (int i = 0; i < 1_000; i++) {
 			ServiceInstance now = balancer.choose(request("user-" + i)).block().getServer();
 			if (before.get(i) != instances.get(2)) {
@@ -81,9 +92,9 @@ class AvoidingServiceInstanceListSupplierTests {
 	}
 
 	@Test
-	void handsOutTheDelegatesListUnchangedWhileNothingIsAvoided() {
+	void handsOutTheDelegatesListUnchangedWhileNothingFails() {
 		List<ServiceInstance> instances = instances(3);
-		AvoidingServiceInstanceListSupplier supplier = supplier(instances);
+		EjectingServiceInstanceListSupplier supplier = supplier(instances);
 		assertThat(supplier.get(new DefaultRequest<>()).blockFirst()).isSameAs(instances);
 		assertThat(supplier.get().blockFirst()).isSameAs(instances);
 	}
@@ -91,7 +102,7 @@ class AvoidingServiceInstanceListSupplierTests {
 	@Test
 	void filtersTheListsOfASubscriptionThatLasts() {
 		List<ServiceInstance> instances = instances(3);
-		this.avoided.avoid(instances.get(1));
+		this.ejection.failure(RendezvousHash.identity(instances.get(1)));
 		assertThat(supplier(instances).get().blockFirst()).containsExactly(instances.get(0), instances.get(2));
 	}
 
@@ -118,7 +129,8 @@ class AvoidingServiceInstanceListSupplierTests {
 
 		}
 		ServiceInstance chosen = RandomHashedLoadBalancerTests
-			.balancer(new AvoidingServiceInstanceListSupplier(new Remembering(), this.avoided), new SplittableRandom(1))
+			.balancer(new EjectingServiceInstanceListSupplier(new Remembering(), this.ejection),
+					new SplittableRandom(1))
 			.choose(request("user-1"))
 			.block()
 			.getServer();
@@ -126,22 +138,15 @@ class AvoidingServiceInstanceListSupplierTests {
 	}
 
 	@Test
-	void anInstanceThatLeftIsForgottenOnceItsTimeIsUp() {
-		this.avoided.avoid(instances(5).get(4));
-		this.clock.advance(Duration.ofSeconds(31));
-		assertThat(this.avoided.isEmpty()).isTrue();
-	}
-
-	@Test
-	void aZeroDurationAvoidsNothing() {
-		AvoidedInstances never = new AvoidedInstances(Duration.ZERO, this.clock);
-		never.avoid(instances(1).get(0));
+	void aZeroBaseTimeEjectsNothing() {
+		OutlierEjection never = new OutlierEjection("svc", 1, Duration.ZERO, Duration.ZERO, 50, this.clock);
+		never.failure(RendezvousHash.identity(instances(1).get(0)));
 		assertThat(never.isEnabled()).isFalse();
-		assertThat(never.isEmpty()).isTrue();
+		assertThat(never.isQuiet()).isTrue();
 	}
 
-	private AvoidingServiceInstanceListSupplier supplier(List<ServiceInstance> instances) {
-		return new AvoidingServiceInstanceListSupplier(new FixedSupplier(instances), this.avoided);
+	private EjectingServiceInstanceListSupplier supplier(List<ServiceInstance> instances) {
+		return new EjectingServiceInstanceListSupplier(new FixedSupplier(instances), this.ejection);
 	}
 
 	private RandomHashedLoadBalancer balancer(List<ServiceInstance> instances) {
