@@ -2,6 +2,7 @@ package dev.phanes.loadbalancer;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -40,6 +41,8 @@ public class PhanesLoadBalancerProperties implements Validator {
 
 	private final Outlier outlier = new Outlier();
 
+	private final Grpc grpc = new Grpc();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -64,6 +67,10 @@ public class PhanesLoadBalancerProperties implements Validator {
 		return this.outlier;
 	}
 
+	public Grpc getGrpc() {
+		return this.grpc;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return PhanesLoadBalancerProperties.class.isAssignableFrom(type);
@@ -86,6 +93,12 @@ public class PhanesLoadBalancerProperties implements Validator {
 		}
 		if (this.outlier.getConsecutiveFailures() < 1) {
 			errors.rejectValue("outlier.consecutive-failures", "invalid", "must be at least 1");
+		}
+		if (this.grpc.getDeadline().isNegative()) {
+			errors.rejectValue("grpc.deadline", "invalid", "must not be negative");
+		}
+		if (this.grpc.getRetries() < 0) {
+			errors.rejectValue("grpc.retries", "invalid", "must not be negative");
 		}
 		if (this.outlier.getMaxEjectionPercent() < 0 || this.outlier.getMaxEjectionPercent() > 100) {
 			errors.rejectValue("outlier.max-ejection-percent", "invalid", "must be between 0 and 100");
@@ -214,6 +227,86 @@ public class PhanesLoadBalancerProperties implements Validator {
 
 		public void setStatuses(Set<Integer> statuses) {
 			this.statuses = statuses;
+		}
+
+	}
+
+	/**
+	 * gRPC channels to {@code discovery:///<service>}: Phanes' balancing, retries and
+	 * outlier ejection for gRPC calls.
+	 */
+	public static class Grpc {
+
+		/**
+		 * Whether {@code discovery:///<service>} channels get Phanes' resolver arguments
+		 * and call interceptor.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Deadline of each attempt of a call that sets none; an idempotent call whose
+		 * attempt runs out is retried on another instance. 0 sets none.
+		 */
+		private Duration deadline = Duration.ofSeconds(10);
+
+		/**
+		 * Attempts on other instances after a failed attempt of an idempotent unary call
+		 * (status UNAVAILABLE, or the attempt's own deadline exceeded).
+		 */
+		private int retries = 2;
+
+		/**
+		 * Full method names ({@code package.Service/Method}) or service names
+		 * ({@code package.Service}) to retry besides the methods marked idempotent or
+		 * side-effect free in their proto ({@code idempotency_level}).
+		 */
+		private Set<String> idempotentMethods = new LinkedHashSet<>();
+
+		/**
+		 * Status codes of a call that count as a failure of its instance for outlier
+		 * ejection.
+		 */
+		private Set<String> failureCodes = new LinkedHashSet<>(
+				List.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL", "UNKNOWN", "DATA_LOSS"));
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getDeadline() {
+			return this.deadline;
+		}
+
+		public void setDeadline(Duration deadline) {
+			this.deadline = deadline;
+		}
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
+
+		public Set<String> getIdempotentMethods() {
+			return this.idempotentMethods;
+		}
+
+		public void setIdempotentMethods(Set<String> idempotentMethods) {
+			this.idempotentMethods = idempotentMethods;
+		}
+
+		public Set<String> getFailureCodes() {
+			return this.failureCodes;
+		}
+
+		public void setFailureCodes(Set<String> failureCodes) {
+			this.failureCodes = failureCodes;
 		}
 
 	}
