@@ -67,7 +67,7 @@ final class DiscoveryNameResolver extends NameResolver {
 		this.listener = listener;
 		GrpcDiscovery discovery = this.discovery;
 		if (discovery == null) {
-			listener.onError(Status.FAILED_PRECONDITION.withDescription("discovery:///" + this.serviceId
+			listener.onError(Status.UNAVAILABLE.withDescription("discovery:///" + this.serviceId
 					+ " has no Phanes discovery: create the channel with Spring gRPC's channel factory "
 					+ "(Phanes customizes it) or call GrpcDiscovery.configure(builder) on the builder"));
 			return;
