@@ -175,7 +175,7 @@ class SampleObservabilityTests {
 		assertThat(scrape).contains("phanes_store_seconds_count{", "backend=\"memory\"", "operation=\"write\"")
 			.contains("phanes_loadbalancer_choice_seconds_count{", "strategy=\"hash\"")
 			.contains("phanes_discovery_change_seconds_count{", "change=\"added\"")
-			.contains("phanes_discovery_instances", "phanes_loadbalancer_avoided_instances")
+			.contains("phanes_discovery_instances", "phanes_loadbalancer_ejected_instances")
 			.contains("phanes_event_publish_seconds_count{", "transport=\"local\"", "topic=\"notes\"")
 			.contains("# HELP phanes_event_publish_seconds Events published")
 			.doesNotContain("phanes_event_published_total");
