@@ -35,6 +35,7 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Drives the notes service over real HTTP, with the embedded store.
@@ -298,6 +299,39 @@ class SampleApplicationTests {
 			.getResponseBody();
 		assertThat(metrics).contains("loadbalancer_requests_success_seconds_count{")
 			.contains("serviceId=\"phanes-sample-" + this.port + "\"");
+	}
+
+	@Test
+	void readsNotesFromAPeerOverGrpcByServiceName() {
+		Note note = create("Over gRPC", "discovery:///");
+		Note other = create("Also over gRPC", "on one stream");
+		// The gRPC port is published once Spring gRPC's server has started; discovery
+		// then carries it to the channel's resolver.
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> this.client.get()
+				.uri("/peer/rpc/notes/{id}", note.id())
+				.header("X-User-Id", "alice")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.found")
+				.isEqualTo(true)
+				.jsonPath("$.title")
+				.isEqualTo("Over gRPC")
+				.jsonPath("$.version")
+				.isEqualTo(1));
+		this.client.get().uri("/peer/rpc/notes/{id}", "no-such-note-00000000").exchange().expectStatus().isNotFound();
+		this.client.get()
+			.uri("/peer/rpc/lookup?ids={ids}", note.id() + ",no-such-note-00000000," + other.id())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$[*].id")
+			.isEqualTo(List.of(note.id(), "no-such-note-00000000", other.id()))
+			.jsonPath("$[*].found")
+			.isEqualTo(List.of(true, false, true));
 	}
 
 	@Test

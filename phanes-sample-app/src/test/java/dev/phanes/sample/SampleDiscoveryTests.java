@@ -67,6 +67,11 @@ class SampleDiscoveryTests {
 		Map<String, String> chosen = chosen(client);
 		assertThat(new HashSet<>(chosen.values())).isEqualTo(discovered);
 		assertThat(chosen(client)).as("each user stays on one instance").isEqualTo(chosen);
+		// Over gRPC (discovery:///<service>, the gRPC port each instance published), each
+		// user reaches the instance it reaches over HTTP.
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThat(chosenOverGrpc(client)).as("the same instance over gRPC").isEqualTo(chosen));
 		this.contexts.remove(first);
 		first.close();
 		Map<String, String> after = chosen(client);
@@ -92,6 +97,25 @@ class SampleDiscoveryTests {
 				.bodyToMono(InstanceInfo.class)
 				.block(Duration.ofSeconds(10));
 			chosen.put("user-" + user, instance.instanceId());
+		}
+		return chosen;
+	}
+
+	/**
+	 * Ask the caller, for each user, which inventory instance answered over gRPC; a call
+	 * that failed counts as no instance.
+	 */
+	private static Map<String, String> chosenOverGrpc(WebClient client) {
+		Map<String, String> chosen = new HashMap<>();
+		for (int user = 0; user < USERS; user++) {
+			Map<?, ?> instance = client.get()
+				.uri("/peer/rpc/instance")
+				.header("X-User-Id", "user-" + user)
+				.retrieve()
+				.bodyToMono(Map.class)
+				.onErrorResume((ex) -> reactor.core.publisher.Mono.just(Map.of("instanceId", "failed: " + ex)))
+				.block(Duration.ofSeconds(10));
+			chosen.put("user-" + user, String.valueOf(instance.get("instanceId")));
 		}
 		return chosen;
 	}

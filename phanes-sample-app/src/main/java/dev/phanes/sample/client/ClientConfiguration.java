@@ -6,6 +6,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
+import org.springframework.grpc.client.GrpcChannelFactory;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.support.WebClientAdapter;
@@ -49,6 +50,17 @@ public class ClientConfiguration {
 		return HttpServiceProxyFactory.builderFor(WebClientAdapter.create(client))
 			.build()
 			.createClient(NotesClient.class);
+	}
+
+	/**
+	 * The gRPC client of peers: a channel from Spring gRPC's channel factory to
+	 * {@code discovery:///<peer service>}, which Phanes' channel customizer makes resolve
+	 * through discovery and balance like the HTTP client.
+	 */
+	@Bean
+	NotesRpcClient notesRpcClient(GrpcChannelFactory channels,
+			@Value("${sample.peer-service:${spring.application.name}}") String peerService) {
+		return new NotesRpcClient(channels.createChannel("discovery:///" + peerService));
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.phanes.sample.server;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import reactor.core.publisher.Mono;
 
 import dev.phanes.sample.bll.InvalidNoteException;
@@ -111,6 +113,28 @@ class NotesExceptionHandler extends ResponseEntityExceptionHandler {
 		this.logger.warn("No peer reachable: " + ex.getMessage());
 		return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
 				"No instance of the peer service could be reached; retry later");
+	}
+
+	/**
+	 * A peer's gRPC answer: a peer that cannot be reached or ran out of time (after
+	 * Phanes' retries of idempotent calls on other instances) is a 503, a peer that
+	 * failed a 502, a call this request made wrong a 400.
+	 */
+	@ExceptionHandler
+	ProblemDetail peerRpcFailed(StatusRuntimeException ex) {
+		Status.Code code = ex.getStatus().getCode();
+		if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+			this.logger.warn("No peer reachable over gRPC: " + ex.getStatus());
+			return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+					"No instance of the peer service could be reached over gRPC; retry later");
+		}
+		if (code == Status.Code.INVALID_ARGUMENT) {
+			return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"The peer service rejected the request: " + ex.getStatus().getDescription());
+		}
+		this.logger.warn("Peer failed over gRPC: " + ex.getStatus());
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
+				"The peer service failed (gRPC " + code + "); retry later");
 	}
 
 	@ExceptionHandler
