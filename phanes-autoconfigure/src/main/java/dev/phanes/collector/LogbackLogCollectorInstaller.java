@@ -1,7 +1,8 @@
 package dev.phanes.collector;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -9,15 +10,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Attaches a {@link LogCollector}'s appender to Logback's root logger and keeps it there
  * when logging is configured again: Spring Boot re-initialising logging stops and resets
  * the {@link LoggerContext}, which detaches every appender and forgets every listener. As
  * a reset-resistant {@link LoggerContextListener} the installer re-attaches the appender
- * after each reset; after a stop, which drops even reset-resistant listeners, it
- * registers itself again once the stop has finished (the context's configuration lock
- * tells when).
+ * after each reset; after a stop, which drops even reset-resistant listeners, a check
+ * every 200 ms re-attaches it whenever the root logger has no log collector.
  */
 class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseable {
 
@@ -26,6 +27,8 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 	private final LogCollectorAppender appender;
 
 	private volatile boolean closed;
+
+	private @Nullable ScheduledExecutorService watcher;
 
 	LogbackLogCollectorInstaller(LoggerContext context, LogCollector collector) {
 		this.context = context;
@@ -59,6 +62,17 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 		}
 	}
 
+	/**
+	 * Attach the appender if the root logger has no log collector: one that another
+	 * application of this JVM attached since is left in place, as a reset would leave the
+	 * last one to hear of it.
+	 */
+	private void attachIfNone() {
+		if (this.context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogCollectorAppender.NAME) == null) {
+			attach();
+		}
+	}
+
 	@Override
 	public boolean isResetResistant() {
 		return true;
@@ -79,34 +93,26 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 		if (this.closed) {
 			return;
 		}
-		// The stop forgets all listeners; whoever stopped the context (Spring Boot
-		// starting
-		// the logging of another application in this JVM) then resets and configures it
-		// again on its own thread, iterating the listeners without a lock. Come back only
-		// once the context has started again, so as not to add to that list while it is
-		// being iterated.
-		Thread reinstall = new Thread(() -> {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (!this.context.isStarted() && !this.closed && System.nanoTime() < deadline) {
-				try {
-					Thread.sleep(10);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
+		// The stop forgets all listeners, and whoever stopped the context (Spring Boot
+		// starting the logging of another application in this JVM) then resets and
+		// configures it again on its own thread, iterating the listener list without a
+		// lock, once per configuration step. Adding this listener back from another
+		// thread
+		// would race with those iterations (a ConcurrentModificationException in that
+		// application's start). So from now on the appender is re-attached by a check
+		// every 200 ms instead, whatever state the context is in (Boot configures it
+		// without always starting it again); appenders, unlike listeners, are a
+		// copy-on-write list.
+		synchronized (this) {
+			if (this.watcher == null) {
+				this.watcher = Executors.newSingleThreadScheduledExecutor((task) -> {
+					Thread thread = new Thread(task, "phanes-log-collector-reattach");
+					thread.setDaemon(true);
+					return thread;
+				});
+				this.watcher.scheduleWithFixedDelay(this::attachIfNone, 0, 200, TimeUnit.MILLISECONDS);
 			}
-			ReentrantLock lock = this.context.getConfigurationLock();
-			lock.lock();
-			try {
-				install();
-			}
-			finally {
-				lock.unlock();
-			}
-		}, "phanes-log-collector-reinstall");
-		reinstall.setDaemon(true);
-		reinstall.start();
+		}
 	}
 
 	@Override
@@ -119,6 +125,11 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 	@Override
 	public void close() {
 		this.closed = true;
+		synchronized (this) {
+			if (this.watcher != null) {
+				this.watcher.shutdownNow();
+			}
+		}
 		this.context.removeListener(this);
 		this.context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this.appender);
 		this.appender.stop();
