@@ -28,10 +28,12 @@ import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationA
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationConfiguration;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.env.Environment;
 
 /**
@@ -176,6 +178,11 @@ public final class MdnsDiscoveryAutoConfiguration {
 				MdnsServiceRegistry registry, AutoServiceRegistrationProperties properties,
 				MdnsRegistration registration) {
 			return new MdnsAutoServiceRegistration(context, registry, properties, registration);
+		}
+
+		@Bean
+		ApplicationListener<ContextRefreshedEvent> mdnsRegisterWhenRefreshed(MdnsAutoServiceRegistration registration) {
+			return registration.registerWhenRefreshed();
 		}
 
 		@Bean

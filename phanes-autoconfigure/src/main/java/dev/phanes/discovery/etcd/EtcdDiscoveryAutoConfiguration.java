@@ -36,10 +36,12 @@ import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationC
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.env.Environment;
 
 /**
@@ -201,6 +203,11 @@ public final class EtcdDiscoveryAutoConfiguration {
 				EtcdServiceRegistry registry, AutoServiceRegistrationProperties properties,
 				EtcdRegistration registration) {
 			return new EtcdAutoServiceRegistration(context, registry, properties, registration);
+		}
+
+		@Bean
+		ApplicationListener<ContextRefreshedEvent> etcdRegisterWhenRefreshed(EtcdAutoServiceRegistration registration) {
+			return registration.registerWhenRefreshed();
 		}
 
 		@Bean
