@@ -16,12 +16,13 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  * any balancer, and a retry, chooses among the others. The ejection's cap keeps most of
  * the instances in the list even when all of them fail.
  * <p>
- * While no instance has a record, {@link #get(Request)} hands out the delegate's lists
- * unchanged, with no operator added, so the warm path costs one check; like Spring
- * Cloud's {@code RetryAwareServiceInstanceListSupplier}, the check is made when the
- * balancer asks for the list, which is when it subscribes. {@link #get()}, which a
- * decorator that subscribes for good (such as the health-check supplier) may call,
- * filters every list it emits. Thread-safe.
+ * While no instance has a record (and once a first list told the ejection the service's
+ * size), {@link #get(Request)} hands out the delegate's lists unchanged, with no operator
+ * added, so the warm path costs one check; like Spring Cloud's
+ * {@code RetryAwareServiceInstanceListSupplier}, the check is made when the balancer asks
+ * for the list, which is when it subscribes. {@link #get()}, which a decorator that
+ * subscribes for good (such as the health-check supplier) may call, filters every list it
+ * emits. Thread-safe.
  */
 public class EjectingServiceInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
 

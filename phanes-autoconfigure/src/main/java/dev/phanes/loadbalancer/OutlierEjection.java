@@ -49,7 +49,11 @@ public class OutlierEjection {
 
 	private final ConcurrentHashMap<String, InstanceRecord> records = new ConcurrentHashMap<>();
 
+	private static final long SWEEP_INTERVAL_MILLIS = 1_000;
+
 	private volatile int knownInstances;
+
+	private volatile long lastSweep;
 
 	/**
 	 * Create the outlier detection of a service.
@@ -94,11 +98,12 @@ public class OutlierEjection {
 	}
 
 	/**
-	 * Whether no instance has a record, so that lists need no filtering.
+	 * Whether no instance has a record and the service's size is known, so that lists
+	 * need no filtering.
 	 * @return whether nothing is ejected or failing
 	 */
 	public boolean isQuiet() {
-		return this.records.isEmpty();
+		return this.records.isEmpty() && this.knownInstances > 0;
 	}
 
 	/**
@@ -107,21 +112,17 @@ public class OutlierEjection {
 	 * @param instance the identity of the instance
 	 */
 	public void success(String instance) {
-		if (this.records.isEmpty()) {
+		if (this.records.isEmpty() || !this.records.containsKey(instance)) {
 			return;
 		}
-		InstanceRecord record = this.records.get(instance);
-		if (record == null) {
-			return;
-		}
-		long now = this.clock.millis();
-		this.records.computeIfPresent(instance, (key, current) -> {
-			if (current.ejectedUntil > now) {
-				// A call that started before the ejection: it decides nothing.
-				return current;
+		synchronized (this) {
+			long now = this.clock.millis();
+			InstanceRecord current = this.records.get(instance);
+			// A call that started before the ejection decides nothing.
+			if (current != null && current.ejectedUntil <= now) {
+				this.records.remove(instance);
 			}
-			return null;
-		});
+		}
 	}
 
 	/**
@@ -175,14 +176,22 @@ public class OutlierEjection {
 	 * @return the instances to choose from
 	 */
 	public <T> List<T> filter(List<T> instances, Function<T, String> identity) {
-		if (this.knownInstances != instances.size()) {
-			// Written only when it changes: callers on many threads read it.
+		if (instances.size() > this.knownInstances) {
+			// The largest list seen: a retry's list without the instance just tried, or a
+			// gRPC list of the instances that publish a port, is not the service's size.
+			// Written only when it grows: callers on many threads read it.
 			this.knownInstances = instances.size();
 		}
 		if (this.records.isEmpty()) {
 			return instances;
 		}
 		long now = this.clock.millis();
+		if (now - this.lastSweep >= SWEEP_INTERVAL_MILLIS) {
+			this.lastSweep = now;
+			synchronized (this) {
+				forgetStale(now);
+			}
+		}
 		List<T> ejected = null;
 		for (T instance : instances) {
 			InstanceRecord record = this.records.get(identity.apply(instance));

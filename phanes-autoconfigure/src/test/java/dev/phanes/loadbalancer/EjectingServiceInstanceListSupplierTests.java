@@ -142,7 +142,7 @@ class EjectingServiceInstanceListSupplierTests {
 		OutlierEjection never = new OutlierEjection("svc", 1, Duration.ZERO, Duration.ZERO, 50, this.clock);
 		never.failure(RendezvousHash.identity(instances(1).get(0)));
 		assertThat(never.isEnabled()).isFalse();
-		assertThat(never.isQuiet()).isTrue();
+		assertThat(never.states()).isEmpty();
 	}
 
 	private EjectingServiceInstanceListSupplier supplier(List<ServiceInstance> instances) {

@@ -90,6 +90,23 @@ class OutlierEjectionTests {
 	}
 
 	@Test
+	void theShareIsOfTheLargestListSeenNotOfARetrysShorterOne() {
+		OutlierEjection ejection = new OutlierEjection("svc", 1, Duration.ofSeconds(10), Duration.ofSeconds(10), 50,
+				this.clock);
+		assertThat(ejection.isQuiet()).as("the service's size is not known yet").isFalse();
+		ejection.filter(this.instances, Function.identity());
+		assertThat(ejection.isQuiet()).isTrue();
+		// A retry's list leaves out the instance just tried.
+		ejection.filter(this.instances.subList(0, 1), Function.identity());
+		assertThat(ejection.failure("a")).isTrue();
+		assertThat(ejection.failure("b")).as("50 %% of 4, not of 1").isTrue();
+		assertThat(ejection.failure("c")).isFalse();
+		assertThat(ejection.filter(this.instances.subList(0, 2), Function.identity()))
+			.as("a list of 2 keeps its share in")
+			.hasSize(1);
+	}
+
+	@Test
 	void instancesNotHeardOfForTwiceTheLongestTimeAreForgotten() {
 		this.ejection.filter(this.instances, Function.identity());
 		this.ejection.failure("gone");

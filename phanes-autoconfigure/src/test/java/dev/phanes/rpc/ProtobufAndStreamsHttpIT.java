@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ProtobufAndStreamsHttpIT {
 
-	private static final int TICKS = 200;
+	private static final int TICKS = 250;
 
 	private static ConfigurableApplicationContext first;
 
@@ -62,7 +62,7 @@ class ProtobufAndStreamsHttpIT {
 		second = server("second");
 		String simple = "spring.cloud.discovery.client.simple.instances.";
 		client = new SpringApplicationBuilder(ClientApplication.class).web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off", "phanes.loadbalancer.response-timeout=300ms",
+			.properties("spring.main.banner-mode=off", "phanes.loadbalancer.response-timeout=1s",
 					simple + "protobuf-echo[0].uri=http://127.0.0.1:" + port(first),
 					simple + "protobuf-echo[1].uri=http://127.0.0.1:" + port(second))
 			.run();
@@ -252,8 +252,8 @@ class ProtobufAndStreamsHttpIT {
 		@GetMapping(path = "/ticks",
 				produces = { MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_NDJSON_VALUE })
 		Flux<Tick> ticks() {
-			// 200 elements 5 ms apart: a second in all, past the 300 ms response timeout.
-			return Flux.range(0, TICKS).delayElements(Duration.ofMillis(5)).map((n) -> new Tick(n, this.name));
+			// 250 elements 8 ms apart: two seconds in all, past the 1 s response timeout.
+			return Flux.range(0, TICKS).delayElements(Duration.ofMillis(8)).map((n) -> new Tick(n, this.name));
 		}
 
 	}

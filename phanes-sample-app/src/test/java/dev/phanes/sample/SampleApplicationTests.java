@@ -307,7 +307,8 @@ class SampleApplicationTests {
 		Note other = create("Also over gRPC", "on one stream");
 		// The gRPC port is published once Spring gRPC's server has started; discovery
 		// then carries it to the channel's resolver.
-		await().atMost(Duration.ofSeconds(30))
+		await().atMost(Duration.ofSeconds(60))
+			.ignoreExceptions()
 			.untilAsserted(() -> this.client.get()
 				.uri("/peer/rpc/notes/{id}", note.id())
 				.header("X-User-Id", "alice")

@@ -108,14 +108,20 @@ class SampleDiscoveryTests {
 	private static Map<String, String> chosenOverGrpc(WebClient client) {
 		Map<String, String> chosen = new HashMap<>();
 		for (int user = 0; user < USERS; user++) {
-			Map<?, ?> instance = client.get()
-				.uri("/peer/rpc/instance")
-				.header("X-User-Id", "user-" + user)
-				.retrieve()
-				.bodyToMono(Map.class)
-				.onErrorResume((ex) -> reactor.core.publisher.Mono.just(Map.of("instanceId", "failed: " + ex)))
-				.block(Duration.ofSeconds(10));
-			chosen.put("user-" + user, String.valueOf(instance.get("instanceId")));
+			String instanceId;
+			try {
+				Map<?, ?> instance = client.get()
+					.uri("/peer/rpc/instance")
+					.header("X-User-Id", "user-" + user)
+					.retrieve()
+					.bodyToMono(Map.class)
+					.block(Duration.ofSeconds(60));
+				instanceId = String.valueOf(instance.get("instanceId"));
+			}
+			catch (RuntimeException ex) {
+				instanceId = "failed: " + ex;
+			}
+			chosen.put("user-" + user, instanceId);
 		}
 		return chosen;
 	}

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * grpc-java's name resolver for {@code discovery:///<service>} targets, over the
  * application's Spring Cloud {@code DiscoveryClient} (mDNS, etcd, ZooKeeper, Consul, or
  * any other). Registered with grpc-java through {@code META-INF/services}; the discovery
- * of each channel comes as the {@link GrpcDiscovery#KEY} argument, which Phanes' channel
- * customizer (or {@link GrpcDiscovery#configure}) sets.
+ * of each channel comes as a name-resolver argument, which Phanes' channel customizer (or
+ * {@link GrpcDiscovery#configure}) sets.
  */
 public class DiscoveryNameResolverProvider extends NameResolverProvider {
 
@@ -29,9 +29,13 @@ public class DiscoveryNameResolverProvider extends NameResolverProvider {
 		return true;
 	}
 
+	/**
+	 * Below grpc-java's DNS resolver (5), so that DNS stays the default scheme of targets
+	 * without one.
+	 */
 	@Override
 	protected int priority() {
-		return 5;
+		return 4;
 	}
 
 	@Override
@@ -50,7 +54,11 @@ public class DiscoveryNameResolverProvider extends NameResolverProvider {
 			return null;
 		}
 		String serviceId = serviceId(targetUri);
-		return new DiscoveryNameResolver(serviceId, args.getArg(GrpcDiscovery.KEY), args);
+		DiscoveryChannel channel = args.getArg(GrpcDiscovery.KEY);
+		if (channel != null) {
+			channel.markResolvedByPhanes();
+		}
+		return new DiscoveryNameResolver(serviceId, (channel != null) ? channel.discovery() : null, args);
 	}
 
 	/**

@@ -31,9 +31,9 @@ import org.springframework.context.ApplicationListener;
 public class GrpcDiscovery implements ApplicationListener<HeartbeatEvent> {
 
 	/**
-	 * The name-resolver argument that carries it.
+	 * The name-resolver argument that carries it, with the channel's own state.
 	 */
-	public static final NameResolver.Args.Key<GrpcDiscovery> KEY = NameResolver.Args.Key.create("phanes-discovery");
+	static final NameResolver.Args.Key<DiscoveryChannel> KEY = NameResolver.Args.Key.create("phanes-discovery");
 
 	/**
 	 * The metadata key of the instance's gRPC port in its registration, the one
@@ -51,7 +51,11 @@ public class GrpcDiscovery implements ApplicationListener<HeartbeatEvent> {
 
 	private final Set<Status.Code> failureCodes;
 
-	private final RetryingInterceptor interceptor;
+	private final Duration deadline;
+
+	private final int retries;
+
+	private final Set<String> idempotentMethods;
 
 	private final Set<DiscoveryNameResolver> resolvers = ConcurrentHashMap.newKeySet();
 
@@ -76,10 +80,23 @@ public class GrpcDiscovery implements ApplicationListener<HeartbeatEvent> {
 		this.discovery = discovery;
 		this.ejections = ejections;
 		this.metrics = metrics;
-		this.hashKey = (hashHeader != null && !hashHeader.isBlank())
-				? Metadata.Key.of(hashHeader.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER) : null;
+		this.hashKey = hashKey(hashHeader);
 		this.failureCodes = codes(failureCodes);
-		this.interceptor = new RetryingInterceptor(deadline, retries, idempotentMethods, metrics);
+		this.deadline = deadline;
+		this.retries = retries;
+		this.idempotentMethods = Set.copyOf(idempotentMethods);
+	}
+
+	private static Metadata.@Nullable Key<String> hashKey(@Nullable String header) {
+		if (header == null || header.isBlank()) {
+			return null;
+		}
+		String name = header.toLowerCase(Locale.ROOT);
+		if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+			throw new IllegalArgumentException("phanes.loadbalancer.hash.header: '" + header
+					+ "' ends in -bin, which gRPC reserves for binary metadata; name a text header");
+		}
+		return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
 	}
 
 	private static Set<Status.Code> codes(Set<String> names) {
@@ -98,14 +115,16 @@ public class GrpcDiscovery implements ApplicationListener<HeartbeatEvent> {
 
 	/**
 	 * Make a channel builder resolve {@code discovery:///<service>} targets through this
-	 * application's discovery and balance, retry and eject as Phanes does. Channels to
-	 * other targets are not affected by the resolver argument; the interceptor only
-	 * retries calls that Phanes' policy routed.
+	 * application's discovery and balance, retry and eject as Phanes does. A channel to
+	 * another target is left as it is: the resolver argument is ignored by other
+	 * resolvers, and the interceptor passes its calls through untouched.
 	 * @param builder the builder of a channel
 	 */
 	public void configure(ManagedChannelBuilder<?> builder) {
-		builder.setNameResolverArg(KEY, this);
-		builder.intercept(this.interceptor);
+		DiscoveryChannel channel = new DiscoveryChannel(this);
+		builder.setNameResolverArg(KEY, channel);
+		builder.intercept(
+				new RetryingInterceptor(channel, this.deadline, this.retries, this.idempotentMethods, this.metrics));
 	}
 
 	@Override

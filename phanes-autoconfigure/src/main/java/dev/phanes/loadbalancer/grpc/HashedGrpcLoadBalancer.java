@@ -107,8 +107,12 @@ final class HashedGrpcLoadBalancer extends LoadBalancer {
 		else if (state == ConnectivityState.TRANSIENT_FAILURE) {
 			tracked.failedSinceReady = true;
 			this.lastFailure = info.getStatus();
+			// The instance may have left: ask discovery again (grpc-java's resolvers are
+			// asked only through the policy).
+			this.helper.refreshNameResolution();
 		}
 		else if (state == ConnectivityState.IDLE) {
+			this.helper.refreshNameResolution();
 			tracked.subchannel.requestConnection();
 		}
 		updatePicker();
@@ -143,8 +147,9 @@ final class HashedGrpcLoadBalancer extends LoadBalancer {
 	@Override
 	public void handleNameResolutionError(Status error) {
 		for (Tracked tracked : this.subchannels.values()) {
-			if (tracked.state == ConnectivityState.READY) {
-				// Keep calling the instances known while discovery fails.
+			if (tracked.state == ConnectivityState.READY || !tracked.failedSinceReady) {
+				// Keep calling (or connecting to) the instances known while discovery
+				// fails.
 				return;
 			}
 		}

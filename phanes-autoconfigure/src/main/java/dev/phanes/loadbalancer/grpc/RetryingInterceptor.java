@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -17,17 +19,23 @@ import org.jspecify.annotations.Nullable;
 import dev.phanes.loadbalancer.LoadBalancerMetrics;
 
 /**
- * Gives each attempt of a unary call that sets no deadline the configured one, and
- * retries an idempotent unary call on another instance when its attempt fails with
- * UNAVAILABLE or runs out of its own deadline (not the caller's): the request is kept, a
- * new attempt is started on the same channel with the instances tried so far in its call
- * options, and Phanes' policy picks one of the others. Only calls that Phanes' policy
+ * The interceptor of one channel configured by {@link GrpcDiscovery#configure}. Calls of
+ * a channel whose target is not a {@code discovery:} one pass through untouched. On a
+ * {@code discovery:} channel, a unary call whose caller set no deadline (on the call or
+ * in the gRPC {@link Context}) gets the configured one for each attempt, and an
+ * idempotent unary call is retried on another instance when its attempt fails with
+ * UNAVAILABLE, or runs out of that attempt deadline: the request is kept, a new attempt
+ * is started on the same channel with the instances tried so far in its call options, and
+ * Phanes' policy picks one of the others. A call with the caller's own deadline is
+ * retried only on UNAVAILABLE, within that deadline. Only calls that Phanes' policy
  * routed are retried; a call is idempotent when its method is marked idempotent or
  * side-effect free (proto {@code idempotency_level}), or named in
  * {@code phanes.loadbalancer.grpc.idempotent-methods}. The response of the last attempt
  * is the call's.
  */
 final class RetryingInterceptor implements ClientInterceptor {
+
+	private final DiscoveryChannel channel;
 
 	private final long deadlineNanos;
 
@@ -37,7 +45,9 @@ final class RetryingInterceptor implements ClientInterceptor {
 
 	private final LoadBalancerMetrics metrics;
 
-	RetryingInterceptor(Duration deadline, int retries, Set<String> idempotentMethods, LoadBalancerMetrics metrics) {
+	RetryingInterceptor(DiscoveryChannel channel, Duration deadline, int retries, Set<String> idempotentMethods,
+			LoadBalancerMetrics metrics) {
+		this.channel = channel;
 		this.deadlineNanos = deadline.toNanos();
 		this.retries = retries;
 		this.idempotentMethods = Set.copyOf(idempotentMethods);
@@ -47,14 +57,15 @@ final class RetryingInterceptor implements ClientInterceptor {
 	@Override
 	public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
 			CallOptions callOptions, Channel next) {
-		if (this.retries > 0 && method.getType() == MethodDescriptor.MethodType.UNARY && isIdempotent(method)) {
-			return new RetryingCall<>(method, callOptions, next);
+		if (!this.channel.isResolvedByPhanes() || method.getType() != MethodDescriptor.MethodType.UNARY) {
+			// Streams live as long as their caller wants: no deadline of Phanes' own.
+			return next.newCall(method, callOptions);
 		}
-		if (method.getType() == MethodDescriptor.MethodType.UNARY) {
-			return next.newCall(method, withAttemptDeadline(callOptions));
+		boolean callerDeadline = callOptions.getDeadline() != null || Context.current().getDeadline() != null;
+		if (this.retries > 0 && isIdempotent(method)) {
+			return new RetryingCall<>(method, callOptions, next, !callerDeadline);
 		}
-		// Streams live as long as their caller wants: no deadline of Phanes' own.
-		return next.newCall(method, callOptions);
+		return next.newCall(method, callerDeadline ? callOptions : withAttemptDeadline(callOptions));
 	}
 
 	private boolean isIdempotent(MethodDescriptor<?, ?> method) {
@@ -63,16 +74,15 @@ final class RetryingInterceptor implements ClientInterceptor {
 	}
 
 	private CallOptions withAttemptDeadline(CallOptions options) {
-		if (this.deadlineNanos <= 0) {
-			return options;
-		}
-		Deadline attempt = Deadline.after(this.deadlineNanos, TimeUnit.NANOSECONDS);
-		Deadline caller = options.getDeadline();
-		return (caller == null || attempt.isBefore(caller)) ? options.withDeadline(attempt) : options;
+		return (this.deadlineNanos > 0) ? options.withDeadline(Deadline.after(this.deadlineNanos, TimeUnit.NANOSECONDS))
+				: options;
 	}
 
 	/**
-	 * One unary call, attempted until an attempt ends in a way not to retry.
+	 * One unary call, attempted until an attempt ends in a way not to retry. Attempts are
+	 * started and the call cancelled under one monitor, so a cancellation reaches the
+	 * attempt that runs or stops the next one from starting; the caller's listener is
+	 * closed exactly once.
 	 */
 	private final class RetryingCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
@@ -80,7 +90,9 @@ final class RetryingInterceptor implements ClientInterceptor {
 
 		private final CallOptions callOptions;
 
-		private final Channel channel;
+		private final Channel next;
+
+		private final boolean attemptDeadlines;
 
 		private final CallAttempts attempts = new CallAttempts();
 
@@ -90,22 +102,28 @@ final class RetryingInterceptor implements ClientInterceptor {
 
 		private @Nullable ReqT request;
 
-		private volatile @Nullable ClientCall<ReqT, RespT> current;
+		private @Nullable ClientCall<ReqT, RespT> current;
 
-		private volatile boolean cancelled;
+		private boolean cancelled;
+
+		private boolean closed;
 
 		private int attempt;
 
-		RetryingCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel channel) {
+		RetryingCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next,
+				boolean attemptDeadlines) {
 			this.method = method;
 			this.callOptions = callOptions;
-			this.channel = channel;
+			this.next = next;
+			this.attemptDeadlines = attemptDeadlines;
 		}
 
 		@Override
 		public void start(Listener<RespT> listener, Metadata headers) {
-			this.listener = listener;
-			this.headers = headers;
+			synchronized (this) {
+				this.listener = listener;
+				this.headers = headers;
+			}
 		}
 
 		@Override
@@ -115,10 +133,12 @@ final class RetryingInterceptor implements ClientInterceptor {
 
 		@Override
 		public void sendMessage(ReqT message) {
-			if (this.request != null) {
-				throw new IllegalStateException("A unary call sends one message");
+			synchronized (this) {
+				if (this.request != null) {
+					throw new IllegalStateException("A unary call sends one message");
+				}
+				this.request = message;
 			}
-			this.request = message;
 		}
 
 		@Override
@@ -128,34 +148,58 @@ final class RetryingInterceptor implements ClientInterceptor {
 
 		@Override
 		public void cancel(@Nullable String message, @Nullable Throwable cause) {
-			this.cancelled = true;
-			ClientCall<ReqT, RespT> call = this.current;
+			ClientCall<ReqT, RespT> call;
+			synchronized (this) {
+				if (this.cancelled) {
+					return;
+				}
+				this.cancelled = true;
+				call = this.current;
+			}
 			if (call != null) {
+				// Its listener closes the caller's, with the status this gives.
 				call.cancel(message, cause);
 			}
-			else if (this.listener != null) {
-				this.listener.onClose(Status.CANCELLED.withDescription(message).withCause(cause), new Metadata());
+			else {
+				close(Status.CANCELLED.withDescription(message).withCause(cause), new Metadata());
 			}
 		}
 
 		@Override
 		public boolean isReady() {
-			ClientCall<ReqT, RespT> call = this.current;
+			ClientCall<ReqT, RespT> call;
+			synchronized (this) {
+				call = this.current;
+			}
 			return call != null && call.isReady();
 		}
 
-		private void startAttempt() {
-			CallOptions options = withAttemptDeadline(this.callOptions.withOption(CallAttempts.KEY, this.attempts));
+		@Override
+		public Attributes getAttributes() {
+			ClientCall<ReqT, RespT> call;
+			synchronized (this) {
+				call = this.current;
+			}
+			return (call != null) ? call.getAttributes() : Attributes.EMPTY;
+		}
+
+		private synchronized void startAttempt() {
+			if (this.cancelled) {
+				// Cancelled between attempts: no new one.
+				close(Status.CANCELLED.withDescription("Cancelled before a retry"), new Metadata());
+				return;
+			}
+			CallOptions options = this.callOptions.withOption(CallAttempts.KEY, this.attempts);
+			if (this.attemptDeadlines) {
+				options = withAttemptDeadline(options);
+			}
 			Metadata headers = new Metadata();
 			if (this.headers != null) {
 				headers.merge(this.headers);
 			}
-			ClientCall<ReqT, RespT> call = this.channel.newCall(this.method, options);
+			ClientCall<ReqT, RespT> call = this.next.newCall(this.method, options);
 			this.current = call;
-			if (this.cancelled) {
-				call.cancel("cancelled", null);
-			}
-			call.start(new AttemptListener(options.getDeadline()), headers);
+			call.start(new AttemptListener(this.attemptDeadlines ? options.getDeadline() : null), headers);
 			call.request(2);
 			if (this.request != null) {
 				call.sendMessage(this.request);
@@ -163,7 +207,7 @@ final class RetryingInterceptor implements ClientInterceptor {
 			call.halfClose();
 		}
 
-		private boolean shouldRetry(Status status, @Nullable Deadline attemptDeadline) {
+		private synchronized boolean shouldRetry(Status status, @Nullable Deadline attemptDeadline) {
 			if (this.cancelled || this.attempt >= RetryingInterceptor.this.retries || this.attempts.isEmpty()) {
 				return false;
 			}
@@ -171,8 +215,27 @@ final class RetryingInterceptor implements ClientInterceptor {
 			if (caller != null && caller.isExpired()) {
 				return false;
 			}
-			return status.getCode() == Status.Code.UNAVAILABLE
-					|| (status.getCode() == Status.Code.DEADLINE_EXCEEDED && attemptDeadline != null);
+			boolean retry = status.getCode() == Status.Code.UNAVAILABLE
+					|| (status.getCode() == Status.Code.DEADLINE_EXCEEDED && attemptDeadline != null
+							&& attemptDeadline.isExpired());
+			if (retry) {
+				this.attempt++;
+			}
+			return retry;
+		}
+
+		private void close(Status status, Metadata trailers) {
+			Listener<RespT> listener;
+			synchronized (this) {
+				if (this.closed) {
+					return;
+				}
+				this.closed = true;
+				listener = this.listener;
+			}
+			if (listener != null) {
+				listener.onClose(status, trailers);
+			}
 		}
 
 		/**
@@ -204,24 +267,29 @@ final class RetryingInterceptor implements ClientInterceptor {
 			@Override
 			public void onClose(Status status, Metadata trailers) {
 				if (!status.isOk() && this.response == null && shouldRetry(status, this.deadline)) {
-					RetryingCall.this.attempt++;
-					RetryingInterceptor.this.metrics.retried(RetryingCall.this.channel.authority());
+					RetryingInterceptor.this.metrics.retried(RetryingCall.this.next.authority());
 					startAttempt();
 					return;
 				}
-				Listener<RespT> listener = RetryingCall.this.listener;
-				if (listener == null) {
-					return;
+				Listener<RespT> listener;
+				synchronized (RetryingCall.this) {
+					listener = RetryingCall.this.listener;
 				}
-				if (this.responseHeaders != null) {
-					listener.onHeaders(this.responseHeaders);
+				if (listener != null && !isClosed()) {
+					if (this.responseHeaders != null) {
+						listener.onHeaders(this.responseHeaders);
+					}
+					if (this.response != null) {
+						listener.onMessage(this.response);
+					}
 				}
-				if (this.response != null) {
-					listener.onMessage(this.response);
-				}
-				listener.onClose(status, trailers);
+				close(status, trailers);
 			}
 
+		}
+
+		private synchronized boolean isClosed() {
+			return this.closed;
 		}
 
 	}

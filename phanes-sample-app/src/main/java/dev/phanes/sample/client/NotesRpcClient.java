@@ -4,11 +4,14 @@ import java.util.List;
 
 import io.grpc.Channel;
 import io.grpc.Metadata;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 import dev.phanes.sample.rpc.InstanceReply;
 import dev.phanes.sample.rpc.InstanceRequest;
@@ -63,7 +66,13 @@ public class NotesRpcClient {
 	 */
 	public Flux<NoteReply> lookup(List<String> ids, @Nullable String userId) {
 		return Flux.create((sink) -> {
-			StreamObserver<NoteId> requests = keyed(userId).lookup(new StreamObserver<>() {
+			StreamObserver<NoteId> requests = keyed(userId).lookup(new ClientResponseObserver<NoteId, NoteReply>() {
+
+				@Override
+				public void beforeStart(ClientCallStreamObserver<NoteId> call) {
+					// A subscriber that goes away ends the stream.
+					sink.onCancel(() -> call.cancel("The caller went away", null));
+				}
 
 				@Override
 				public void onNext(NoteReply reply) {
@@ -95,8 +104,14 @@ public class NotesRpcClient {
 		return this.stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
 	}
 
-	private static <T> StreamObserver<T> observer(reactor.core.publisher.MonoSink<T> sink) {
-		return new StreamObserver<>() {
+	private static <R, T> ClientResponseObserver<R, T> observer(MonoSink<T> sink) {
+		return new ClientResponseObserver<>() {
+
+			@Override
+			public void beforeStart(ClientCallStreamObserver<R> call) {
+				// A subscriber that goes away cancels the call.
+				sink.onCancel(() -> call.cancel("The caller went away", null));
+			}
 
 			@Override
 			public void onNext(T value) {

@@ -1,8 +1,10 @@
 package dev.phanes.sample.server;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -40,10 +42,13 @@ class NotesGrpcService extends NotesRpcGrpc.NotesRpcImplBase {
 
 	@Override
 	public void get(NoteId request, StreamObserver<NoteReply> responses) {
-		this.notes.get(request.getId()).map(this::reply).subscribe((reply) -> {
+		Disposable.Swap read = Disposables.swap();
+		// A caller that goes away stops the read.
+		((ServerCallStreamObserver<NoteReply>) responses).setOnCancelHandler(read::dispose);
+		read.update(this.notes.get(request.getId()).map(this::reply).subscribe((reply) -> {
 			responses.onNext(reply);
 			responses.onCompleted();
-		}, (error) -> responses.onError(status(error, request.getId()).asException()));
+		}, (error) -> responses.onError(status(error, request.getId()).asException())));
 	}
 
 	@Override
@@ -60,12 +65,15 @@ class NotesGrpcService extends NotesRpcGrpc.NotesRpcImplBase {
 	public StreamObserver<NoteId> lookup(StreamObserver<NoteReply> responses) {
 		// Each id is looked up in turn, so the answers keep the order of the questions.
 		Sinks.Many<String> ids = Sinks.many().unicast().onBackpressureBuffer();
-		Disposable answers = ids.asFlux()
+		Disposable.Swap answers = Disposables.swap();
+		// A caller that goes away, even after it sent its last id, stops the lookups.
+		((ServerCallStreamObserver<NoteReply>) responses).setOnCancelHandler(answers::dispose);
+		answers.update(ids.asFlux()
 			.concatMap((id) -> this.notes.get(id)
 				.map(this::reply)
 				.onErrorResume(NoteNotFoundException.class, (ex) -> Mono.just(notFound(id))))
 			.subscribe(responses::onNext, (error) -> responses.onError(status(error, null).asException()),
-					responses::onCompleted);
+					responses::onCompleted));
 		return new StreamObserver<>() {
 
 			@Override
