@@ -26,6 +26,12 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 
 	private final LogCollectorAppender appender;
 
+	/**
+	 * The lock every installer of this JVM attaches and detaches with: the applications
+	 * of one JVM share Logback's root logger.
+	 */
+	private static final Object ATTACHING = new Object();
+
 	private volatile boolean closed;
 
 	private @Nullable ScheduledExecutorService watcher;
@@ -47,29 +53,39 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 	}
 
 	private void attach() {
-		if (this.closed) {
-			return;
-		}
-		Logger root = this.context.getLogger(Logger.ROOT_LOGGER_NAME);
-		Appender<ILoggingEvent> attached = root.getAppender(LogCollectorAppender.NAME);
-		if (attached != this.appender) {
-			if (attached != null) {
-				root.detachAppender(attached);
+		synchronized (ATTACHING) {
+			if (this.closed) {
+				return;
 			}
-			// A reset stops the appenders it detaches.
-			this.appender.start();
-			root.addAppender(this.appender);
+			Logger root = this.context.getLogger(Logger.ROOT_LOGGER_NAME);
+			Appender<ILoggingEvent> attached = root.getAppender(LogCollectorAppender.NAME);
+			if (attached != this.appender) {
+				if (attached != null) {
+					root.detachAppender(attached);
+				}
+				// A reset stops the appenders it detaches.
+				this.appender.start();
+				root.addAppender(this.appender);
+			}
 		}
 	}
 
 	/**
 	 * Attach the appender if the root logger has no log collector: one that another
 	 * application of this JVM attached since is left in place, as a reset would leave the
-	 * last one to hear of it.
+	 * last one to hear of it. Under the lock every installer of this JVM attaches with,
+	 * so the check and the attachment are one step.
 	 */
 	private void attachIfNone() {
-		if (this.context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogCollectorAppender.NAME) == null) {
-			attach();
+		synchronized (ATTACHING) {
+			if (this.closed) {
+				return;
+			}
+			Logger root = this.context.getLogger(Logger.ROOT_LOGGER_NAME);
+			if (root.getAppender(LogCollectorAppender.NAME) == null) {
+				this.appender.start();
+				root.addAppender(this.appender);
+			}
 		}
 	}
 
@@ -90,9 +106,6 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 
 	@Override
 	public void onStop(LoggerContext context) {
-		if (this.closed) {
-			return;
-		}
 		// The stop forgets all listeners, and whoever stopped the context (Spring Boot
 		// starting the logging of another application in this JVM) then resets and
 		// configures it again on its own thread, iterating the listener list without a
@@ -103,8 +116,8 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 		// every 200 ms instead, whatever state the context is in (Boot configures it
 		// without always starting it again); appenders, unlike listeners, are a
 		// copy-on-write list.
-		synchronized (this) {
-			if (this.watcher == null) {
+		synchronized (ATTACHING) {
+			if (this.watcher == null && !this.closed) {
 				this.watcher = Executors.newSingleThreadScheduledExecutor((task) -> {
 					Thread thread = new Thread(task, "phanes-log-collector-reattach");
 					thread.setDaemon(true);
@@ -124,15 +137,15 @@ class LogbackLogCollectorInstaller implements LoggerContextListener, AutoCloseab
 	 */
 	@Override
 	public void close() {
-		this.closed = true;
-		synchronized (this) {
+		synchronized (ATTACHING) {
+			this.closed = true;
 			if (this.watcher != null) {
 				this.watcher.shutdownNow();
 			}
+			this.context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this.appender);
+			this.appender.stop();
 		}
 		this.context.removeListener(this);
-		this.context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this.appender);
-		this.appender.stop();
 	}
 
 }

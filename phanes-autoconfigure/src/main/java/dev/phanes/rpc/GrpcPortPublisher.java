@@ -99,7 +99,13 @@ public class GrpcPortPublisher implements ApplicationListener<GrpcServerStartedE
 				.getGeneric(0)
 				.resolve(Object.class);
 			if (accepted.isInstance(registration)) {
-				registry.register(registration);
+				try {
+					registry.register(registration);
+				}
+				catch (ClassCastException ex) {
+					// A registry whose type could not be read (a proxy) of another
+					// engine.
+				}
 			}
 		}
 	}

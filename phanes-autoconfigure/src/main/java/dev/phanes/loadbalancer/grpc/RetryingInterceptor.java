@@ -61,9 +61,10 @@ final class RetryingInterceptor implements ClientInterceptor {
 			// Streams live as long as their caller wants: no deadline of Phanes' own.
 			return next.newCall(method, callOptions);
 		}
-		boolean callerDeadline = callOptions.getDeadline() != null || Context.current().getDeadline() != null;
+		Deadline contextDeadline = Context.current().getDeadline();
+		boolean callerDeadline = callOptions.getDeadline() != null || contextDeadline != null;
 		if (this.retries > 0 && isIdempotent(method)) {
-			return new RetryingCall<>(method, callOptions, next, !callerDeadline);
+			return new RetryingCall<>(method, callOptions, next, !callerDeadline, contextDeadline);
 		}
 		return next.newCall(method, callerDeadline ? callOptions : withAttemptDeadline(callOptions));
 	}
@@ -94,6 +95,8 @@ final class RetryingInterceptor implements ClientInterceptor {
 
 		private final boolean attemptDeadlines;
 
+		private final @Nullable Deadline contextDeadline;
+
 		private final CallAttempts attempts = new CallAttempts();
 
 		private @Nullable Listener<RespT> listener;
@@ -111,18 +114,24 @@ final class RetryingInterceptor implements ClientInterceptor {
 		private int attempt;
 
 		RetryingCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next,
-				boolean attemptDeadlines) {
+				boolean attemptDeadlines, @Nullable Deadline contextDeadline) {
 			this.method = method;
 			this.callOptions = callOptions;
 			this.next = next;
 			this.attemptDeadlines = attemptDeadlines;
+			this.contextDeadline = contextDeadline;
 		}
 
 		@Override
 		public void start(Listener<RespT> listener, Metadata headers) {
+			boolean cancelledBefore;
 			synchronized (this) {
 				this.listener = listener;
 				this.headers = headers;
+				cancelledBefore = this.cancelled;
+			}
+			if (cancelledBefore) {
+				close(Status.CANCELLED.withDescription("Cancelled before the call started"), new Metadata());
 			}
 		}
 
@@ -183,28 +192,31 @@ final class RetryingInterceptor implements ClientInterceptor {
 			return (call != null) ? call.getAttributes() : Attributes.EMPTY;
 		}
 
-		private synchronized void startAttempt() {
-			if (this.cancelled) {
-				// Cancelled between attempts: no new one.
-				close(Status.CANCELLED.withDescription("Cancelled before a retry"), new Metadata());
-				return;
+		private void startAttempt() {
+			synchronized (this) {
+				if (!this.cancelled) {
+					CallOptions options = this.callOptions.withOption(CallAttempts.KEY, this.attempts);
+					if (this.attemptDeadlines) {
+						options = withAttemptDeadline(options);
+					}
+					Metadata headers = new Metadata();
+					if (this.headers != null) {
+						headers.merge(this.headers);
+					}
+					ClientCall<ReqT, RespT> call = this.next.newCall(this.method, options);
+					this.current = call;
+					// Started under the lock, so that a cancel reaches it started.
+					call.start(new AttemptListener(this.attemptDeadlines ? options.getDeadline() : null), headers);
+					call.request(2);
+					if (this.request != null) {
+						call.sendMessage(this.request);
+					}
+					call.halfClose();
+					return;
+				}
 			}
-			CallOptions options = this.callOptions.withOption(CallAttempts.KEY, this.attempts);
-			if (this.attemptDeadlines) {
-				options = withAttemptDeadline(options);
-			}
-			Metadata headers = new Metadata();
-			if (this.headers != null) {
-				headers.merge(this.headers);
-			}
-			ClientCall<ReqT, RespT> call = this.next.newCall(this.method, options);
-			this.current = call;
-			call.start(new AttemptListener(this.attemptDeadlines ? options.getDeadline() : null), headers);
-			call.request(2);
-			if (this.request != null) {
-				call.sendMessage(this.request);
-			}
-			call.halfClose();
+			// Cancelled before this attempt: none is started.
+			close(Status.CANCELLED.withDescription("Cancelled before the call was sent"), new Metadata());
 		}
 
 		private synchronized boolean shouldRetry(Status status, @Nullable Deadline attemptDeadline) {
@@ -212,7 +224,8 @@ final class RetryingInterceptor implements ClientInterceptor {
 				return false;
 			}
 			Deadline caller = this.callOptions.getDeadline();
-			if (caller != null && caller.isExpired()) {
+			if ((caller != null && caller.isExpired())
+					|| (this.contextDeadline != null && this.contextDeadline.isExpired())) {
 				return false;
 			}
 			boolean retry = status.getCode() == Status.Code.UNAVAILABLE
@@ -227,7 +240,8 @@ final class RetryingInterceptor implements ClientInterceptor {
 		private void close(Status status, Metadata trailers) {
 			Listener<RespT> listener;
 			synchronized (this) {
-				if (this.closed) {
+				if (this.closed || this.listener == null) {
+					// Not started yet: the caller's listener is closed once it is.
 					return;
 				}
 				this.closed = true;

@@ -1,6 +1,7 @@
 package dev.phanes.sample.client;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.grpc.Channel;
 import io.grpc.Metadata;
@@ -66,12 +67,16 @@ public class NotesRpcClient {
 	 */
 	public Flux<NoteReply> lookup(List<String> ids, @Nullable String userId) {
 		return Flux.create((sink) -> {
+			AtomicBoolean cancelled = new AtomicBoolean();
 			StreamObserver<NoteId> requests = keyed(userId).lookup(new ClientResponseObserver<NoteId, NoteReply>() {
 
 				@Override
 				public void beforeStart(ClientCallStreamObserver<NoteId> call) {
 					// A subscriber that goes away ends the stream.
-					sink.onCancel(() -> call.cancel("The caller went away", null));
+					sink.onCancel(() -> {
+						cancelled.set(true);
+						call.cancel("The caller went away", null);
+					});
 				}
 
 				@Override
@@ -81,7 +86,9 @@ public class NotesRpcClient {
 
 				@Override
 				public void onError(Throwable error) {
-					sink.error(error);
+					if (!cancelled.get()) {
+						sink.error(error);
+					}
 				}
 
 				@Override
@@ -90,8 +97,16 @@ public class NotesRpcClient {
 				}
 
 			});
-			ids.forEach((id) -> requests.onNext(NoteId.newBuilder().setId(id).build()));
-			requests.onCompleted();
+			try {
+				ids.forEach((id) -> requests.onNext(NoteId.newBuilder().setId(id).build()));
+				requests.onCompleted();
+			}
+			catch (RuntimeException ex) {
+				// The subscriber went away while the ids were sent.
+				if (!cancelled.get()) {
+					throw ex;
+				}
+			}
 		});
 	}
 
@@ -105,12 +120,17 @@ public class NotesRpcClient {
 	}
 
 	private static <R, T> ClientResponseObserver<R, T> observer(MonoSink<T> sink) {
+		AtomicBoolean cancelled = new AtomicBoolean();
 		return new ClientResponseObserver<>() {
 
 			@Override
 			public void beforeStart(ClientCallStreamObserver<R> call) {
-				// A subscriber that goes away cancels the call.
-				sink.onCancel(() -> call.cancel("The caller went away", null));
+				// A subscriber that goes away cancels the call; its CANCELLED is not an
+				// error.
+				sink.onCancel(() -> {
+					cancelled.set(true);
+					call.cancel("The caller went away", null);
+				});
 			}
 
 			@Override
@@ -120,7 +140,9 @@ public class NotesRpcClient {
 
 			@Override
 			public void onError(Throwable error) {
-				sink.error(error);
+				if (!cancelled.get()) {
+					sink.error(error);
+				}
 			}
 
 			@Override
