@@ -118,7 +118,7 @@ public final class Authorizer {
 	 * @param rawPath the path as sent
 	 * @return why it is refused, or {@code null} if it is not
 	 */
-	static @Nullable String hostilePath(String rawPath) {
+	public static @Nullable String hostilePath(String rawPath) {
 		if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
 			return "does not start with /";
 		}

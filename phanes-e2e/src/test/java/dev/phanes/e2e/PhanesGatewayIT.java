@@ -2,12 +2,15 @@ package dev.phanes.e2e;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -30,20 +33,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Spring Cloud Gateway in front of three backends, instead of a caller: the gateway (in
- * the test JVM, {@link GatewayApplication}) finds the backends (each a {@code java -jar}
- * of the sample app on loopback) by mDNS and balances over them with Phanes' balancer,
- * and a backend killed or stopped in the middle of a load costs no request, because the
- * gateway's Retry filter tries the request again and Phanes' balancer sets the failed
- * instance aside. Only counts are asserted; times are measured and reported as figures
+ * The Phanes gateway in front of two backends: the gateway (in the test JVM,
+ * {@link GatewayApplication}, with no route of its own: the starter's service route)
+ * finds the backends (each a {@code java -jar} of the sample app on loopback) by mDNS and
+ * sends {@code /<service>/**} to them through Phanes' balancer. Requests spread, a hash
+ * key sticks to one instance, a backend killed or stopped in the middle of a load costs
+ * no request (each retry goes to an instance the attempt before did not use, even for a
+ * key that chose the dead one), a new backend is routed to within the discovery bound, an
+ * unknown service is a 404 problem detail and ambiguous paths never reach a backend. Only
+ * counts are asserted; times are measured and reported as figures
  * ({@code target/e2e-figures.md}).
  * <p>
  * Every bound derives from the configuration: the mDNS record TTL the backends get, the
- * gateway's response timeout per attempt and its Retry filter's retries and backoff.
+ * gateway's response timeout per attempt and the service route's retries and backoff
+ * (phanes.gateway.retry.*: 2 retries, 10 to 200 ms).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class GatewayFailoverIT {
+class PhanesGatewayIT {
 
 	/**
 	 * Record TTL given to every backend ({@code phanes.discovery.mdns.ttl}): the gateway
@@ -66,13 +73,13 @@ class GatewayFailoverIT {
 	private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
 
 	/**
-	 * The Retry filter's {@code retries}: as many as Phanes' own default for
-	 * {@code @LoadBalanced} clients (two more instances).
+	 * The service route's retries ({@code phanes.gateway.retry.retries}, default).
 	 */
 	private static final int RETRIES = 2;
 
 	/**
-	 * The Retry filter's {@code backoff.max-backoff}.
+	 * The service route's longest backoff ({@code phanes.gateway.retry.max-backoff},
+	 * default).
 	 */
 	private static final Duration MAX_BACKOFF = Duration.ofMillis(200);
 
@@ -88,7 +95,9 @@ class GatewayFailoverIT {
 	 */
 	private static final Duration STALL_TIMEOUT = RETRY_BUDGET.multipliedBy(3);
 
-	private static final int BACKENDS = 3;
+	private static final int BACKENDS = 2;
+
+	private static final int KEYS = 20;
 
 	private static final int CONCURRENCY = 8;
 
@@ -124,7 +133,7 @@ class GatewayFailoverIT {
 	 */
 	private static final Duration RUN_LIMIT = Duration.ofMinutes(5);
 
-	private static final String GATEWAY = "5. Failover through a Spring Cloud Gateway";
+	private static final String GATEWAY = "5. The Phanes gateway (phanes-gateway)";
 
 	private final String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
 
@@ -147,6 +156,8 @@ class GatewayFailoverIT {
 
 	private URI viaGateway;
 
+	private int gatewayPort;
+
 	private int roundRequests = MIN_REQUESTS;
 
 	@BeforeAll
@@ -158,8 +169,7 @@ class GatewayFailoverIT {
 		Thread starter = new Thread(() -> {
 			try {
 				long start = System.nanoTime();
-				this.gateway = GatewayApplication.start("phanes-gateway-e2e-" + this.run, this.backendService,
-						ATTEMPT_TIMEOUT, RETRIES, MAX_BACKOFF);
+				this.gateway = GatewayApplication.start("phanes-gateway-e2e-" + this.run, ATTEMPT_TIMEOUT);
 				gatewayStartup.complete(Duration.ofNanos(System.nanoTime() - start));
 			}
 			catch (RuntimeException | Error ex) {
@@ -187,12 +197,14 @@ class GatewayFailoverIT {
 		Figures.record(GATEWAY, "start of " + BACKENDS + " backend JVMs to all answering HTTP",
 				Figures.seconds(backendsStartup));
 		Figures.record(GATEWAY, "gateway route",
-				GatewayApplication.PREFIX + "/** -> lb://<service>, StripPrefix=1, Retry: " + RETRIES
-						+ " retries of GET on 5xx, IOException or TimeoutException, backoff 10 ms to "
-						+ MAX_BACKOFF.toMillis() + " ms; response timeout " + Figures.seconds(ATTEMPT_TIMEOUT)
-						+ " per attempt; Phanes' balancer sets a failed instance aside for 30 s");
+				"the starter's service route /<service>/** (no route configured); retries: " + RETRIES
+						+ " of GET, HEAD and OPTIONS on 502, 503, 504, IOException or TimeoutException, each on an"
+						+ " instance the attempt before did not use, backoff 10 ms to " + MAX_BACKOFF.toMillis()
+						+ " ms; response timeout " + Figures.seconds(ATTEMPT_TIMEOUT)
+						+ " per attempt; Phanes' balancer ejects an instance after 3 failures in a row");
 		int port = this.gateway.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-		this.viaGateway = URI.create("http://127.0.0.1:" + port + GatewayApplication.PREFIX + "/instance");
+		this.gatewayPort = port;
+		this.viaGateway = URI.create("http://127.0.0.1:" + port + "/" + this.backendService + "/instance");
 	}
 
 	@AfterAll
@@ -224,48 +236,177 @@ class GatewayFailoverIT {
 		GatewayAttempts.Counts counts = attempts().since(before);
 		this.roundRequests = (int) Math.max(MIN_REQUESTS,
 				Math.min(MAX_REQUESTS, steady.throughput() * ROUND_LENGTH.toSeconds()));
-		Figures.record(GATEWAY, "keyless GET " + GatewayApplication.PREFIX + "/instance via the gateway, concurrency "
-				+ CONCURRENCY + ", all backends up", steady.summary());
+		Figures.record(GATEWAY,
+				"keyless GET /<service>/instance via the gateway, concurrency " + CONCURRENCY + ", all backends up",
+				steady.summary());
 		Figures.record(GATEWAY, "spread over the backends", steady.answeredBy().toString());
 		Figures.record(GATEWAY, "attempts / retries / failed attempts, all backends up",
 				counts.attempts() + " / " + counts.retries() + " / " + counts.failures());
 		assertNoLoss(steady);
 		assertThat(steady.answeredBy().keySet()).as("backends that answered via the gateway")
 			.isEqualTo(instanceIds(this.cluster.backends()));
+		assertThat(serviceRequests()).as("gateway requests measured under the service's own tag")
+			.isGreaterThanOrEqualTo(WARM_UP + STEADY);
 	}
 
 	@Test
 	@Order(2)
-	void noRequestFailsOrStallsWhenABackendIsKilledMidLoad() {
-		failover("SIGKILL", (backend) -> backend.kill(Duration.ofSeconds(10)));
+	void aHashKeyAlwaysReachesTheSameInstanceAndTheTraceGoesOn() throws Exception {
+		Map<String, String> byKey = new TreeMap<>();
+		for (int i = 0; i < KEYS; i++) {
+			String key = "user-" + i;
+			Set<String> answered = new HashSet<>();
+			for (int attempt = 0; attempt < 3; attempt++) {
+				answered.add(instanceOf(this.http.send(keyed(key).build(), HttpResponse.BodyHandlers.ofString())));
+			}
+			assertThat(answered).as("instances that answered key %s", key).hasSize(1);
+			byKey.put(key, answered.iterator().next());
+		}
+		Figures.record(GATEWAY, KEYS + " keys x 3 requests: instances per key",
+				"1 each; keys per instance: " + byKey.values()
+					.stream()
+					.collect(java.util.stream.Collectors.groupingBy((id) -> id, TreeMap::new,
+							java.util.stream.Collectors.counting())));
+		assertThat(new HashSet<>(byKey.values())).as("instances the keys reach")
+			.isEqualTo(instanceIds(this.cluster.backends()));
+		// A trace started by the caller goes on through the gateway into the instance.
+		String traceId = String.format("%032x", ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+		HttpResponse<String> traced = this.http.send(HttpRequest.newBuilder(this.viaGateway)
+			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+			.build(), HttpResponse.BodyHandlers.ofString());
+		String answeredBy = instanceOf(traced);
+		SampleProcess instance = this.cluster.backends()
+			.stream()
+			.filter((backend) -> backend.instanceId().equals(answeredBy))
+			.findFirst()
+			.orElseThrow();
+		URI trace = instance.uri("/actuator/traces/" + traceId);
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(
+					this.http.send(HttpRequest.newBuilder(trace).build(), HttpResponse.BodyHandlers.ofString())
+						.statusCode())
+				.as("the instance's trace collector holds the caller's trace %s", traceId)
+				.isEqualTo(200));
 	}
 
 	@Test
 	@Order(3)
+	void unknownServicesAndAmbiguousPathsAreAnsweredByTheGatewayAlone() throws Exception {
+		HttpResponse<String> unknown = this.http.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.gatewayPort + "/no-such-service-" + this.run + "/x"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(unknown.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(unknown.body()).contains("\"status\":404").contains("no-such-service-" + this.run);
+		// From here on no request may even reach the balancer.
+		long attemptsBefore = attempts().attempts();
+		String service = this.backendService;
+		List<String> hostile = List.of("/" + service + "/../" + service + "/instance", "/" + service + "/./instance",
+				"/" + service + "%2Finstance", "/" + service + "/..%2Finstance", "/" + service + "/%2e%2e/instance",
+				"/" + service + "/a%5cb", "/" + service + "//instance", "/" + service + "/instance;x=1",
+				"/" + service + "/%00", "/..%2F" + service + "/instance", "/" + service + "/%252e%252e/instance");
+		Map<String, Integer> statuses = new TreeMap<>();
+		for (String path : hostile) {
+			RawHttp.Answer answer = RawHttp.get(this.gatewayPort, path, Duration.ofSeconds(10));
+			statuses.put(path, answer.status());
+			assertThat(answer.status()).as("status of %s", path).isEqualTo(400);
+			assertThat(answer.body()).as("answer to %s", path).contains("\"status\":400");
+		}
+		String longPath = "/" + service + "/" + "a".repeat(10 * 1024);
+		RawHttp.Answer tooLong = RawHttp.get(this.gatewayPort, longPath, Duration.ofSeconds(10));
+		statuses.put("/<service>/a x 10 KB", tooLong.status());
+		assertThat(tooLong.status()).as("status of a 10 KB path").isBetween(400, 431);
+		Figures.record(GATEWAY, "unknown service; ambiguous and 10 KB paths: statuses",
+				"404 problem detail; " + statuses);
+		assertThat(attempts().attempts()).as("attempts to reach a backend for these requests")
+			.isEqualTo(attemptsBefore);
+	}
+
+	@Test
+	@Order(4)
+	void noKeyedRequestFailsWhenTheInstanceItsKeyChoseIsKilledMidLoad() throws Exception {
+		// The key of the first backend: every request of the load is sticky to the
+		// victim until it dies, then each is retried on the other.
+		SampleProcess victim = this.cluster.backends().get(0);
+		String key = null;
+		for (int i = 0; key == null; i++) {
+			String candidate = "kill-" + i;
+			if (victim.instanceId()
+				.equals(instanceOf(this.http.send(keyed(candidate).build(), HttpResponse.BodyHandlers.ofString())))) {
+				key = candidate;
+			}
+		}
+		failover("SIGKILL (keyed, the key's instance)", victim, Map.of(GatewayApplication.KEY_HEADER, key),
+				(backend) -> backend.kill(Duration.ofSeconds(10)));
+	}
+
+	@Test
+	@Order(5)
+	void aNewInstanceIsRoutedToWithinTheDiscoveryBound() {
+		int missing = BACKENDS - this.cluster.backends().size();
+		assertThat(missing).as("backends to replace").isPositive();
+		Set<String> before = instanceIds(this.cluster.backends());
+		this.cluster.start(missing, null);
+		long started = System.nanoTime();
+		Set<String> fresh = instanceIds(this.cluster.backends());
+		fresh.removeAll(before);
+		Set<String> answered = new HashSet<>();
+		await().atMost(CONVERGENCE_BOUND).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+			answered.add(instanceOf(this.http.send(HttpRequest.newBuilder(this.viaGateway).build(),
+					HttpResponse.BodyHandlers.ofString())));
+			assertThat(answered).as("instances that answered via the gateway").containsAll(fresh);
+		});
+		Figures.record(GATEWAY, "a new backend answering HTTP until it answers via the gateway",
+				Figures.seconds(Duration.ofNanos(System.nanoTime() - started)) + " (bound "
+						+ Figures.seconds(CONVERGENCE_BOUND) + ")");
+	}
+
+	@Test
+	@Order(6)
 	void noRequestFailsOrStallsWhenABackendIsStoppedMidLoad() {
-		failover("SIGTERM",
+		failover("SIGTERM (keyless)", this.cluster.backends().get(0), Map.of(),
 				(backend) -> assertThat(backend.terminate(Duration.ofSeconds(30)))
 					.as("%s exited on SIGTERM within 30 s", backend)
 					.isTrue());
 	}
 
+	private HttpRequest.Builder keyed(String key) {
+		return HttpRequest.newBuilder(this.viaGateway).header(GatewayApplication.KEY_HEADER, key);
+	}
+
+	private static String instanceOf(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as("status of %s", response.uri()).isEqualTo(200);
+		java.util.regex.Matcher matcher = SampleProcess.INSTANCE_ID.matcher(response.body());
+		assertThat(matcher.find()).as("an instance id in %s", response.body()).isTrue();
+		return matcher.group(1);
+	}
+
 	/**
-	 * Send keyless load through the gateway, stop one backend a quarter of the way in,
-	 * and count what the load saw; a round that finds fewer than three backends (the one
-	 * before stopped one) first starts a replacement and waits until the gateway sees it.
+	 * The gateway's request meters tagged with the backends' service.
 	 */
-	private void failover(String signal, Consumer<SampleProcess> stop) {
-		int missing = BACKENDS - this.cluster.backends().size();
-		if (missing > 0) {
-			this.cluster.start(missing, null);
-		}
+	private long serviceRequests() {
+		return this.gateway.getBean(MeterRegistry.class)
+			.find("spring.cloud.gateway.requests")
+			.tag("service", this.backendService)
+			.timers()
+			.stream()
+			.mapToLong(io.micrometer.core.instrument.Timer::count)
+			.sum();
+	}
+
+	/**
+	 * Send load through the gateway, stop one backend a quarter of the way in, and count
+	 * what the load saw.
+	 */
+	private void failover(String signal, SampleProcess victim, Map<String, String> headers,
+			Consumer<SampleProcess> stop) {
 		awaitGatewaySeesTheBackends();
-		SampleProcess victim = this.cluster.backends().get(0);
 		String victimId = victim.instanceId();
 		GatewayAttempts.Counts before = attempts();
 		double ejectionsBefore = ejections();
 		int requests = this.roundRequests;
-		LoadClient.Run run = this.load.start("failover " + signal + " via gateway", this.viaGateway, Map.of(), requests,
+		LoadClient.Run run = this.load.start("failover " + signal + " via gateway", this.viaGateway, headers, requests,
 				CONCURRENCY, RUN_LIMIT);
 		await().atMost(RUN_LIMIT).until(() -> run.completed() >= requests / 4);
 		long stoppedAt = System.nanoTime();
@@ -282,8 +423,7 @@ class GatewayFailoverIT {
 		Duration dropped = Duration.ofNanos(System.nanoTime() - stoppedAt);
 		Figures.record(GATEWAY,
 				signal + " of one of " + BACKENDS + " backends after " + completedAtSignal + " of " + requests
-						+ " keyless requests via the gateway (stall: no answer in " + Figures.seconds(STALL_TIMEOUT)
-						+ ")",
+						+ " requests via the gateway (stall: no answer in " + Figures.seconds(STALL_TIMEOUT) + ")",
 				result.summary());
 		Figures.record(GATEWAY, signal + ": failed / stalled", result.failed() + " / " + result.stalled());
 		Figures.record(GATEWAY, signal + ": answers per backend (stopped one: " + victimId + ")",

@@ -1,0 +1,7 @@
+/**
+ * The runnable Phanes gateway.
+ */
+@NullMarked
+package dev.phanes.gateway.app;
+
+import org.jspecify.annotations.NullMarked;
