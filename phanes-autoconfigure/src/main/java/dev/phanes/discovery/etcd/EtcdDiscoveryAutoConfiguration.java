@@ -119,8 +119,13 @@ public final class EtcdDiscoveryAutoConfiguration {
 			ApplicationEventPublisher publisher) {
 		EtcdView view = new EtcdView(client, documents(properties), properties.getRequestTimeout(),
 				properties.getRetryInterval());
-		view.addListener(new HeartbeatPublisher(view, publisher));
 		view.start();
+		// Told of changes after the first reading only: an event published from the
+		// view's thread while this bean is still being created makes the context look up
+		// its listeners, which need this bean, so that thread waits for this method to
+		// return while start() waits for it (up to twice the request timeout). Nothing
+		// can have cached instances before the view exists.
+		view.addListener(new HeartbeatPublisher(view, publisher));
 		return view;
 	}
 

@@ -23,6 +23,7 @@ import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -234,8 +235,12 @@ public final class EtcdRegistrar implements AutoCloseable {
 						&& registration.getInstanceId().equals(instanceId)) {
 					logger.warn("The etcd key of " + registration
 							+ " was deleted while it is registered; writing it again");
-					this.reregistrations.incrementAndGet();
+					long counted = this.reregistrations.get();
 					registered.write();
+					// unless the write found the lease gone and lost() counted it already
+					if (this.reregistrations.get() == counted) {
+						this.reregistrations.incrementAndGet();
+					}
 				}
 			}
 		});
@@ -282,7 +287,11 @@ public final class EtcdRegistrar implements AutoCloseable {
 	}
 
 	private static boolean isLeaseGone(Throwable ex) {
-		return ex instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
+		// the keep-alive stream fails with jetcd's EtcdException, a put with gRPC's own
+		// StatusRuntimeException (jetcd's retrying requests do not convert it); a put
+		// is NOT_FOUND only for its lease
+		return (ex instanceof EtcdException etcd) ? etcd.getErrorCode() == ErrorCode.NOT_FOUND
+				: Status.fromThrowable(ex).getCode() == Status.Code.NOT_FOUND;
 	}
 
 	/**
