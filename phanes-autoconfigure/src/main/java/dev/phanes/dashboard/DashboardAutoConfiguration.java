@@ -64,8 +64,10 @@ public final class DashboardAutoConfiguration {
 				Environment environment) {
 			WebClient client = builder.getIfAvailable(WebClient::builder).build();
 			String keyHeader = environment.getProperty("phanes.loadbalancer.hash.header");
-			DashboardCalls calls = new DashboardCalls(balancers.getIfAvailable(), client, properties.getCall(),
-					keyHeader);
+			// A client of its own, outside Boot's observation: the call starts a trace of
+			// its own, which an observed client would replace with the page request's.
+			DashboardCalls calls = new DashboardCalls(balancers.getIfAvailable(), WebClient.create(),
+					properties.getCall(), keyHeader);
 			Map<String, Object> settings = new LinkedHashMap<>();
 			settings.put("callEnabled", properties.getCall().isEnabled());
 			settings.put("callMethods", properties.getCall().getMethods().stream().map(Object::toString).toList());

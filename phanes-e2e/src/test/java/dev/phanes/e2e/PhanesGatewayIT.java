@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.phanes.discovery.MdnsDiscoveryClient;
 
@@ -99,6 +103,12 @@ class PhanesGatewayIT {
 
 	private static final int KEYS = 20;
 
+	/**
+	 * Longest wait for one step of the page (the log line of a note, say): the page reads
+	 * every 2 s, an instance answers within the dashboard's 2 s instance timeout.
+	 */
+	private static final Duration DASHBOARD_WAIT = Duration.ofSeconds(30);
+
 	private static final int CONCURRENCY = 8;
 
 	private static final int WARM_UP = 500;
@@ -158,6 +168,8 @@ class PhanesGatewayIT {
 
 	private int gatewayPort;
 
+	private @Nullable String killed;
+
 	private int roundRequests = MIN_REQUESTS;
 
 	@BeforeAll
@@ -169,7 +181,11 @@ class PhanesGatewayIT {
 		Thread starter = new Thread(() -> {
 			try {
 				long start = System.nanoTime();
-				this.gateway = GatewayApplication.start("phanes-gateway-e2e-" + this.run, ATTEMPT_TIMEOUT);
+				this.gateway = GatewayApplication.start("phanes-gateway-e2e-" + this.run, ATTEMPT_TIMEOUT,
+						// The dashboard page, on loopback only: nothing else protects it
+						// here.
+						"--phanes.dashboard.enabled=true", "--phanes.dashboard.allow-unprotected=true",
+						"--phanes.dashboard.call.enabled=true");
 				gatewayStartup.complete(Duration.ofNanos(System.nanoTime() - start));
 			}
 			catch (RuntimeException | Error ex) {
@@ -291,6 +307,71 @@ class PhanesGatewayIT {
 
 	@Test
 	@Order(3)
+	void theDashboardListsTheServiceCallsItAndTailsItsLogs() throws Exception {
+		DashboardBrowser browser = DashboardBrowser.install();
+		// The environment catalog first: one JSON document for every service.
+		HttpResponse<String> catalog = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.gatewayPort + "/phanes/catalog")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(catalog.statusCode()).isEqualTo(200);
+		JsonNode services = JsonMapper.shared().readTree(catalog.body());
+		List<String> paths = new ArrayList<>();
+		services.path(this.backendService)
+			.path("http")
+			.forEach((operation) -> paths.add(operation.path("path").asString()));
+		assertThat(paths).as("the service's paths in the environment catalog").contains("/instance", "/notes/{id}");
+		assertThat(services.path(this.backendService).path("grpc").size()).as("its gRPC methods").isPositive();
+		Set<String> ids = instanceIds(this.cluster.backends());
+		SampleProcess first = this.cluster.backends().get(0);
+		JsonNode page = browser.run(Map.of("PHASE", "main", "DASHBOARD_URL", dashboardUrl(), "SERVICE",
+				this.backendService, "EXPECTED_INSTANCES", String.valueOf(BACKENDS), "INSTANCE_URL",
+				first.uri("").toString().replaceAll("/$", ""), "SCREENSHOTS", screenshots().toString(), "WAIT_MS",
+				String.valueOf(DASHBOARD_WAIT.toMillis())), DASHBOARD_WAIT.multipliedBy(4));
+		Set<String> listed = new HashSet<>();
+		page.path("instances").forEach((id) -> listed.add(id.asString()));
+		assertThat(listed).as("instances on the page").isEqualTo(ids);
+		page.path("health").forEach((health) -> assertThat(health.asString()).as("health on the page").isEqualTo("UP"));
+		JsonNode call = page.path("call");
+		assertThat(call.path("status").asInt()).as("status of the call made from the page").isEqualTo(200);
+		assertThat(call.path("instance").asString()).as("the instance the page says answered")
+			.isIn(ids)
+			.isEqualTo(call.path("answeredBy").asString())
+			.isEqualTo(call.path("again").asString());
+		assertThat(call.path("spans").size()).as("spans of the call's trace shown on the page").isPositive();
+		assertThat(page.path("logLine").asString()).as("the log line of a note created after the page opened")
+			.contains("Heard of note " + page.path("noteId").asString());
+		assertThat(page.path("pageErrors").size()).as("script errors on the page").isZero();
+		Figures.record(GATEWAY, "dashboard in headless Chromium: instances, call it (instance, spans), log line",
+				listed.size() + " instances UP; answered by " + call.path("instance").asString() + " twice with key "
+						+ "dashboard-user-1, " + call.path("spans").size() + " spans; '"
+						+ page.path("logLine").asString() + "'");
+	}
+
+	@Test
+	@Order(6)
+	void anInstanceKilledDisappearsFromTheDashboard() throws Exception {
+		assertThat(this.killed).as("the instance killed before").isNotNull();
+		DashboardBrowser browser = DashboardBrowser.install();
+		JsonNode page = browser.run(Map.of("PHASE", "gone", "DASHBOARD_URL", dashboardUrl(), "SERVICE",
+				this.backendService, "GONE_INSTANCE", this.killed, "SCREENSHOTS", screenshots().toString(), "WAIT_MS",
+				String.valueOf(CONVERGENCE_BOUND.toMillis())), CONVERGENCE_BOUND.multipliedBy(2));
+		Set<String> listed = new HashSet<>();
+		page.path("instances").forEach((id) -> listed.add(id.asString()));
+		assertThat(listed).as("instances on the page")
+			.doesNotContain(this.killed)
+			.isEqualTo(instanceIds(this.cluster.backends()));
+	}
+
+	private String dashboardUrl() {
+		return "http://127.0.0.1:" + this.gatewayPort + "/phanes/";
+	}
+
+	private static Path screenshots() throws java.io.IOException {
+		return java.nio.file.Files.createDirectories(Figures.buildDirectory().resolve("dashboard-screenshots"));
+	}
+
+	@Test
+	@Order(4)
 	void unknownServicesAndAmbiguousPathsAreAnsweredByTheGatewayAlone() throws Exception {
 		HttpResponse<String> unknown = this.http.send(HttpRequest
 			.newBuilder(URI.create("http://127.0.0.1:" + this.gatewayPort + "/no-such-service-" + this.run + "/x"))
@@ -324,7 +405,7 @@ class PhanesGatewayIT {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void noKeyedRequestFailsWhenTheInstanceItsKeyChoseIsKilledMidLoad() throws Exception {
 		// The key of the first backend: every request of the load is sticky to the
 		// victim until it dies, then each is retried on the other.
@@ -337,12 +418,13 @@ class PhanesGatewayIT {
 				key = candidate;
 			}
 		}
+		this.killed = victim.instanceId();
 		failover("SIGKILL (keyed, the key's instance)", victim, Map.of(GatewayApplication.KEY_HEADER, key),
 				(backend) -> backend.kill(Duration.ofSeconds(10)));
 	}
 
 	@Test
-	@Order(5)
+	@Order(7)
 	void aNewInstanceIsRoutedToWithinTheDiscoveryBound() {
 		int missing = BACKENDS - this.cluster.backends().size();
 		assertThat(missing).as("backends to replace").isPositive();
@@ -363,7 +445,7 @@ class PhanesGatewayIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(8)
 	void noRequestFailsOrStallsWhenABackendIsStoppedMidLoad() {
 		failover("SIGTERM (keyless)", this.cluster.backends().get(0), Map.of(),
 				(backend) -> assertThat(backend.terminate(Duration.ofSeconds(30)))

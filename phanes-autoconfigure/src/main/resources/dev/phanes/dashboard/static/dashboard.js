@@ -163,10 +163,26 @@ async function loadTraces() {
 	}
 }
 
+const sleep = (millis) => new Promise((resolve) => setTimeout(resolve, millis));
+
+// A call's spans reach the instance's collector when they end, a moment after the answer:
+// ask a few times before saying the trace is not there.
+async function readTrace(instance, traceId) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await getJson('instances/' + encodeURIComponent(instance) + '/traces/' + encodeURIComponent(traceId));
+		} catch (error) {
+			if (attempt >= 10) throw error;
+			await sleep(500);
+		}
+	}
+}
+
 async function showTrace(instance, traceId) {
 	const tree = document.getElementById('trace-tree');
+	tree.replaceChildren(el('p', {}, 'reading trace ' + traceId + '…'));
 	try {
-		const trace = await getJson('instances/' + encodeURIComponent(instance) + '/traces/' + encodeURIComponent(traceId));
+		const trace = await readTrace(instance, traceId);
 		const lines = [el('p', {}, 'trace ' + trace.traceId + ', ' + trace.durationMillis.toFixed(1) + ' ms')];
 		const walk = (node, depth) => {
 			lines.push(el('div', { class: 'span' + (node.error ? ' error' : ''), 'data-span': node.name },
