@@ -225,13 +225,13 @@ public final class AuthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Authorizer phanesAuthorizer(IncomingTokens tokens, RuleSource rules, AuthProperties properties,
-			Environment environment, ObjectProvider<AuthObserver> observers) {
+			Environment environment, ObjectProvider<AuthObserver> observers, ObjectProvider<AuthTargets> targets) {
 		// tokens verified once are remembered for a reload period at most: a key that is
 		// no longer trusted stops vouching for them as soon as the keys are read again
 		IncomingTokens remembered = new VerifiedTokens(tokens, properties.getKeys().getReload(),
 				properties.getToken().getClockSkew(), 10_000, Clock.systemUTC());
 		return new Authorizer(remembered, rules, serviceName(properties, environment),
-				observers.getIfAvailable(() -> AuthObserver.NONE));
+				observers.getIfAvailable(() -> AuthObserver.NONE), targets.getIfAvailable(() -> AuthTargets.SELF));
 	}
 
 	/**

@@ -37,18 +37,35 @@ public final class Authorizer {
 
 	private final AuthObserver observer;
 
+	private final AuthTargets targets;
+
 	/**
-	 * Create the authorizer.
+	 * Create the authorizer of an application that serves only itself.
 	 * @param tokens verifies tokens
 	 * @param rules the rules in force
 	 * @param service this service's name
 	 * @param observer told each decision
 	 */
 	public Authorizer(IncomingTokens tokens, RuleSource rules, String service, AuthObserver observer) {
+		this(tokens, rules, service, observer, AuthTargets.SELF);
+	}
+
+	/**
+	 * Create the authorizer of an edge that decides requests for other services as those
+	 * services would.
+	 * @param tokens verifies tokens
+	 * @param rules the rules in force
+	 * @param service this service's name
+	 * @param observer told each decision
+	 * @param targets which service a request is for
+	 */
+	public Authorizer(IncomingTokens tokens, RuleSource rules, String service, AuthObserver observer,
+			AuthTargets targets) {
 		this.tokens = tokens;
 		this.rules = rules;
 		this.service = service;
 		this.observer = observer;
+		this.targets = targets;
 	}
 
 	/**
@@ -65,8 +82,10 @@ public final class Authorizer {
 			return new Outcome(400, null, null, "The request path " + hostile + ".");
 		}
 		// a path that passed reads one way only: decoded, it is what the application
-		// serves
-		String path = UriUtils.decode(rawPath, StandardCharsets.UTF_8);
+		// serves (or, at an edge, what the service it goes to serves)
+		AuthTargets.Target target = this.targets.target(rawPath);
+		String service = (target != null) ? target.service() : this.service;
+		String path = UriUtils.decode((target != null) ? target.rawPath() : rawPath, StandardCharsets.UTF_8);
 		AuthPrincipal principal = null;
 		if (!authorization.isEmpty()) {
 			if (authorization.size() > 1) {
@@ -89,7 +108,7 @@ public final class Authorizer {
 				return unauthenticated("invalid token");
 			}
 		}
-		AuthRequest request = new AuthRequest(this.service, method.toUpperCase(Locale.ROOT), path,
+		AuthRequest request = new AuthRequest(service, method.toUpperCase(Locale.ROOT), path,
 				(principal != null) ? principal.service() : null, (principal != null) ? principal.scopes() : Set.of(),
 				principal != null);
 		Decision decision = this.rules.rules().decide(request);

@@ -37,4 +37,27 @@ class AuthorizerTests {
 		assertThat(authorizer.authorize("GET", "/a/../b", List.of()).status()).isEqualTo(400);
 	}
 
+	@Test
+	void anEdgeDecidesARequestForAServiceAsThatServiceWould() {
+		MockEnvironment environment = new MockEnvironment().withProperty("phanes.auth.rules[0].id", "public-notes")
+			.withProperty("phanes.auth.rules[0].service", "notes")
+			.withProperty("phanes.auth.rules[0].path", "/public/**")
+			.withProperty("phanes.auth.rules[0].scope", "public")
+			.withProperty("phanes.auth.rules[0].access", "grant");
+		RuleSource rules = new RuleSource(environment, AuthObserver.NONE, Clock.systemUTC());
+		AuthTargets targets = (rawPath) -> rawPath.startsWith("/notes/")
+				? new AuthTargets.Target("notes", rawPath.substring("/notes".length())) : null;
+		Authorizer edge = new Authorizer((token) -> {
+			throw new InvalidTokenException("no tokens here");
+		}, rules, "gateway", AuthObserver.NONE, targets);
+		Authorizer.Outcome allowed = edge.authorize("GET", "/notes/public/1", List.of());
+		assertThat(allowed.status()).isEqualTo(200);
+		assertThat(allowed.decision().ruleId()).isEqualTo("public-notes");
+		assertThat(edge.authorize("GET", "/notes/private/1", List.of()).status()).isEqualTo(401);
+		// the gateway's own paths are decided as the gateway's: no rule grants them
+		assertThat(edge.authorize("GET", "/public/1", List.of()).status()).isEqualTo(401);
+		// a path that reads two ways is refused before any target is looked for
+		assertThat(edge.authorize("GET", "/notes/public/..%2Fprivate", List.of()).status()).isEqualTo(400);
+	}
+
 }

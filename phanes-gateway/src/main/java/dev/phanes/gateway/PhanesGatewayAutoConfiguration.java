@@ -1,5 +1,9 @@
 package dev.phanes.gateway;
 
+import java.util.List;
+
+import dev.phanes.auth.AuthTargets;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,6 +20,7 @@ import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.codec.ServerCodecConfigurer;
@@ -69,6 +74,19 @@ public final class PhanesGatewayAutoConfiguration {
 	ServiceLoadBalancerFilter phanesServiceLoadBalancerFilter(LoadBalancerClientFactory clients,
 			ReactiveDiscoveryClient discovery) {
 		return new ServiceLoadBalancerFilter(clients, discovery);
+	}
+
+	/**
+	 * With Phanes' auth block on, requests for a service are decided by that service's
+	 * rules at the edge.
+	 */
+	@Bean
+	@ConditionalOnProperty(prefix = "phanes.auth", name = "enabled")
+	@ConditionalOnMissingBean(AuthTargets.class)
+	ServiceAuthTargets phanesServiceAuthTargets(Environment environment) {
+		return new ServiceAuthTargets(
+				List.of(environment.getProperty("management.endpoints.web.base-path", "/actuator"),
+						environment.getProperty("phanes.dashboard.path", "/phanes")));
 	}
 
 	@Bean
