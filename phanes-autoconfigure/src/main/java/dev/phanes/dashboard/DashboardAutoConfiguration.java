@@ -39,12 +39,15 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @EnableConfigurationProperties(DashboardProperties.class)
 public final class DashboardAutoConfiguration {
 
+	/**
+	 * The directory reads instances at their addresses with a client of its own: the
+	 * application's builder may be load-balanced or carry its tokens.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceDirectory phanesServiceDirectory(ReactiveDiscoveryClient discovery,
-			ObjectProvider<WebClient.Builder> builder, DashboardProperties properties) {
-		return new ServiceDirectory(discovery, builder.getIfAvailable(WebClient::builder).build(),
-				properties.getInstanceTimeout());
+	@ConditionalOnExpression("${phanes.dashboard.catalog.enabled:false} or ${phanes.dashboard.enabled:false}")
+	ServiceDirectory phanesServiceDirectory(ReactiveDiscoveryClient discovery, DashboardProperties properties) {
+		return new ServiceDirectory(discovery, WebClient.create(), properties.getInstanceTimeout());
 	}
 
 	@Bean
@@ -59,15 +62,15 @@ public final class DashboardAutoConfiguration {
 
 		@Bean
 		RouterFunction<ServerResponse> phanesDashboardRoutes(ServiceDirectory directory,
-				ReactiveDiscoveryClient discovery, ObjectProvider<WebClient.Builder> builder,
+				ReactiveDiscoveryClient discovery,
 				ObjectProvider<ReactiveLoadBalancer.Factory<ServiceInstance>> balancers, DashboardProperties properties,
 				Environment environment) {
-			WebClient client = builder.getIfAvailable(WebClient::builder).build();
+			WebClient client = WebClient.create();
 			String keyHeader = environment.getProperty("phanes.loadbalancer.hash.header");
 			// A client of its own, outside Boot's observation: the call starts a trace of
 			// its own, which an observed client would replace with the page request's.
-			DashboardCalls calls = new DashboardCalls(balancers.getIfAvailable(), WebClient.create(),
-					properties.getCall(), keyHeader);
+			DashboardCalls calls = new DashboardCalls(balancers.getIfAvailable(), client, properties.getCall(),
+					keyHeader);
 			Map<String, Object> settings = new LinkedHashMap<>();
 			settings.put("callEnabled", properties.getCall().isEnabled());
 			settings.put("callMethods", properties.getCall().getMethods().stream().map(Object::toString).toList());

@@ -149,7 +149,8 @@ final class DashboardRoutes {
 		String service = request.queryParam("service").orElse("");
 		String level = request.queryParam("level").orElse(null);
 		Flux<ServerSentEvent<Map<String, Object>>> entries = this.discovery.getInstances(service)
-			.flatMap((instance) -> tail(instance, level));
+			.flatMap((instance) -> Flux.defer(() -> tail(instance, level))
+				.onErrorResume((ex) -> Flux.just(unavailable(instance, ex))));
 		Flux<ServerSentEvent<Map<String, Object>>> keepAlive = Flux.interval(Duration.ofSeconds(15))
 			.map((tick) -> ServerSentEvent.<Map<String, Object>>builder().comment("keep-alive").build());
 		ServerSentEvent<Map<String, Object>> opened = ServerSentEvent.<Map<String, Object>>builder()
@@ -178,11 +179,14 @@ final class DashboardRoutes {
 				Map<String, Object> entry = new LinkedHashMap<>(event.data());
 				entry.put("instance", instance.getInstanceId());
 				return ServerSentEvent.<Map<String, Object>>builder().event("log").data(entry).build();
-			})
-			.onErrorResume((ex) -> Flux.just(ServerSentEvent.<Map<String, Object>>builder()
-				.event("unavailable")
-				.data(Map.of("instance", String.valueOf(instance.getInstanceId()), "reason", reason(ex)))
-				.build()));
+			});
+	}
+
+	private static ServerSentEvent<Map<String, Object>> unavailable(ServiceInstance instance, Throwable ex) {
+		return ServerSentEvent.<Map<String, Object>>builder()
+			.event("unavailable")
+			.data(Map.of("instance", String.valueOf(instance.getInstanceId()), "reason", reason(ex)))
+			.build();
 	}
 
 	private static String reason(Throwable ex) {

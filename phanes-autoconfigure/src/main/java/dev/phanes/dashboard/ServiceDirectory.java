@@ -60,7 +60,7 @@ public class ServiceDirectory {
 		return this.discovery.getServices()
 			.distinct()
 			.sort()
-			.concatMap((service) -> instances(service).map((instances) -> new ServiceView(service, instances)))
+			.flatMapSequential((service) -> instances(service).map((instances) -> new ServiceView(service, instances)))
 			.collectList();
 	}
 
@@ -129,15 +129,18 @@ public class ServiceDirectory {
 	 * @return the endpoint's answer; an error if the instance did not answer 2xx in time
 	 */
 	public Mono<Map<String, Object>> read(ServiceInstance instance, String endpoint, Map<String, String> query) {
-		UriComponentsBuilder uri = UriComponentsBuilder.fromUri(management(instance)).path("/" + endpoint);
-		query.forEach(uri::queryParam);
-		return this.client.get()
-			.uri(uri.encode().build().toUri())
-			.accept(MediaType.APPLICATION_JSON,
-					MediaType.parseMediaType("application/vnd.spring-boot.actuator.v3+json"))
-			.retrieve()
-			.bodyToMono(JSON_OBJECT)
-			.timeout(this.timeout);
+		// deferred: an instance whose address makes no URI fails its own read only
+		return Mono.defer(() -> {
+			UriComponentsBuilder uri = UriComponentsBuilder.fromUri(management(instance)).path("/" + endpoint);
+			query.forEach(uri::queryParam);
+			return this.client.get()
+				.uri(uri.encode().build().toUri())
+				.accept(MediaType.APPLICATION_JSON,
+						MediaType.parseMediaType("application/vnd.spring-boot.actuator.v3+json"))
+				.retrieve()
+				.bodyToMono(JSON_OBJECT)
+				.timeout(this.timeout);
+		});
 	}
 
 	/**
@@ -181,11 +184,19 @@ public class ServiceDirectory {
 			.mapNotNull(ServiceDirectory::firstMeasurement)
 			.onErrorResume((ex) -> Mono.empty())
 			.defaultIfEmpty(-1.0);
+		String managementUri;
+		try {
+			managementUri = management(instance).toString();
+		}
+		catch (RuntimeException ex) {
+			managementUri = "";
+		}
+		String management = managementUri;
 		return Mono.zip(health, version, uptime)
 			.map((read) -> new InstanceView(Objects.requireNonNullElse(instance.getInstanceId(), ""),
 					instance.getServiceId(), instance.getHost(), instance.getPort(), read.getT1(),
 					read.getT2().isEmpty() ? null : read.getT2(), (read.getT3() < 0) ? null : read.getT3(),
-					new java.util.TreeMap<>(instance.getMetadata()), management(instance).toString()));
+					new java.util.TreeMap<>(instance.getMetadata()), management));
 	}
 
 	private static @Nullable String buildVersion(Map<String, Object> info) {

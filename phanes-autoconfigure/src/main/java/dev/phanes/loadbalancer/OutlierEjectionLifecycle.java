@@ -1,5 +1,7 @@
 package dev.phanes.loadbalancer;
 
+import java.util.concurrent.CancellationException;
+
 import java.util.Set;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -57,7 +59,9 @@ public class OutlierEjectionLifecycle implements LoadBalancerLifecycle<Object, O
 	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completionContext) {
 		Response<ServiceInstance> response = completionContext.getLoadBalancerResponse();
 		if (response == null || !response.hasServer() || !this.ejection.isEnabled()
-				|| completionContext.status() == CompletionContext.Status.DISCARD) {
+				|| completionContext.status() == CompletionContext.Status.DISCARD
+				// the caller went away: nothing is known of the instance
+				|| completionContext.getThrowable() instanceof CancellationException) {
 			return;
 		}
 		String instance = RendezvousHash.identity(response.getServer());

@@ -27,7 +27,7 @@ class DashboardAutoConfigurationTests {
 	@Test
 	void servesNothingByDefault() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasNotFailed().hasSingleBean(ServiceDirectory.class);
+			assertThat(context).hasNotFailed().doesNotHaveBean(ServiceDirectory.class);
 			assertThat(context).doesNotHaveBean(RouterFunction.class).doesNotHaveBean(DashboardProtection.class);
 		});
 	}

@@ -285,6 +285,13 @@ class PhanesGatewayIT {
 							java.util.stream.Collectors.counting())));
 		assertThat(new HashSet<>(byKey.values())).as("instances the keys reach")
 			.isEqualTo(instanceIds(this.cluster.backends()));
+		// A query goes on as the client wrote it, whatever it holds.
+		String query = "?token=abc%3D%3D&padding=abc==&next=/a?b=c&filter[a]=1&&empty=&=x&name=%C3%A9";
+		assertThat(
+				RawHttp.get(this.gatewayPort, "/" + this.backendService + "/instance" + query, Duration.ofSeconds(10))
+					.status())
+			.as("status of a request with an unusual query")
+			.isEqualTo(200);
 		// A trace started by the caller goes on through the gateway into the instance.
 		String traceId = String.format("%032x", ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
 		HttpResponse<String> traced = this.http.send(HttpRequest.newBuilder(this.viaGateway)

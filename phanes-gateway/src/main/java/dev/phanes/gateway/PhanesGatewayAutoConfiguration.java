@@ -21,6 +21,8 @@ import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.codec.ServerCodecConfigurer;
@@ -54,15 +56,25 @@ public final class PhanesGatewayAutoConfiguration {
 		return builder.routes()
 			.route(ROUTE_ID, (route) -> route.order(Ordered.LOWEST_PRECEDENCE).path("/**").filters((filters) -> {
 				if (retry.getRetries() > 0) {
-					filters.filter(retryFactory.apply((config) -> config.setRetries(retry.getRetries())
+					GatewayFilter retrying = retryFactory.apply((config) -> config.setRetries(retry.getRetries())
 						.setMethods(retry.getMethods().toArray(HttpMethod[]::new))
 						.setSeries()
 						.setStatuses(retry.getStatuses().toArray(HttpStatus[]::new))
-						.setBackoff(retry.getFirstBackoff(), retry.getMaxBackoff(), 2, false)));
+						.setBackoff(retry.getFirstBackoff(), retry.getMaxBackoff(), 2, false));
+					// A request body can be read once: caching every upload of a
+					// catch-all
+					// route in memory to repeat it is not worth it, so requests with a
+					// body are tried once.
+					filters.filter((exchange, chain) -> hasBody(exchange.getRequest().getHeaders())
+							? chain.filter(exchange) : retrying.filter(exchange, chain));
 				}
 				return filters;
 			}).uri("http://phanes-service-route.invalid"))
 			.build();
+	}
+
+	private static boolean hasBody(HttpHeaders headers) {
+		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
 	}
 
 	@Bean

@@ -17,6 +17,12 @@ function el(tag, attributes, ...children) {
 	return node;
 }
 
+// Spring Security's cookie CSRF repository: the token goes back as a header on writes.
+function csrfHeaders() {
+	const cookie = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
+	return cookie ? { 'X-XSRF-TOKEN': decodeURIComponent(cookie.substring('XSRF-TOKEN='.length)) } : {};
+}
+
 async function getJson(path, options) {
 	const response = await fetch(api(path), options);
 	const body = await response.json().catch(() => ({}));
@@ -130,7 +136,7 @@ async function call(event) {
 		body: document.getElementById('call-body').value || null,
 	};
 	try {
-		const answer = await getJson('call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request) });
+		const answer = await getJson('call', { method: 'POST', headers: { 'Content-Type': 'application/json', ...csrfHeaders() }, body: JSON.stringify(request) });
 		document.getElementById('call-status').textContent = answer.status;
 		document.getElementById('call-instance').textContent = answer.instanceId;
 		document.getElementById('call-address').textContent = answer.address;
@@ -298,8 +304,12 @@ async function start() {
 	document.getElementById('logs-toggle').addEventListener('click', toggleLogs);
 	document.getElementById('config-load').addEventListener('click', loadConfig);
 	document.getElementById('auth').addEventListener('submit', loadAuth);
-	await refreshServices();
-	setInterval(refreshServices, 2000);
+	// the next reading 2 s after the last one ended, never two at once
+	const refresh = async () => {
+		await refreshServices();
+		setTimeout(refresh, 2000);
+	};
+	refresh();
 }
 
 start();
