@@ -30,6 +30,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@code logs} endpoint is exposed over HTTP and the application is reactive. Takes the
  * filters of the endpoint except {@code since} and {@code limit}. The logging thread only
  * queues an event; a slow client misses events rather than slowing the application down.
+ * A stream starts with a comment (so its headers go out at once) and ends when the
+ * application context closes, so that it never holds a graceful shutdown.
  */
 @ManagementContextConfiguration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = Type.REACTIVE)
@@ -44,12 +46,22 @@ public class LogStreamConfiguration {
 	static final int CLIENT_BUFFER = 1_000;
 
 	@Bean
-	RouterFunction<ServerResponse> phanesLogStreamRoute(WebEndpointProperties properties, LogCollector collector) {
+	OpenStreams phanesOpenLogStreams() {
+		return new OpenStreams();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> phanesLogStreamRoute(WebEndpointProperties properties, LogCollector collector,
+			OpenStreams streams) {
 		String path = properties.getBasePath() + "/logs/stream";
-		return RouterFunctions.route().GET(path, (request) -> stream(request, collector)).build();
+		return RouterFunctions.route().GET(path, (request) -> stream(request, collector, streams.closed())).build();
 	}
 
 	static Mono<ServerResponse> stream(ServerRequest request, LogCollector collector) {
+		return stream(request, collector, Mono.never());
+	}
+
+	static Mono<ServerResponse> stream(ServerRequest request, LogCollector collector, Mono<Void> closed) {
 		LogFilter filter;
 		try {
 			filter = LogFilter.of(request.queryParam("level").orElse(null), request.queryParam("logger").orElse(null),
@@ -69,9 +81,13 @@ public class LogStreamConfiguration {
 		}, BufferOverflowStrategy.DROP_OLDEST).map((entry) -> ServerSentEvent.builder(entry).event("log").build());
 		Flux<ServerSentEvent<LogEntry>> heartbeats = Flux.interval(Duration.ofSeconds(15))
 			.map((tick) -> ServerSentEvent.<LogEntry>builder().comment("keep-alive").build());
+		// A comment first, so that the response's headers go out at once and a client
+		// knows it is subscribed; the stream ends when the application closes.
+		Flux<ServerSentEvent<LogEntry>> opened = Flux
+			.just(ServerSentEvent.<LogEntry>builder().comment("subscribed").build());
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.body(Flux.merge(events, heartbeats), ServerSentEvent.class);
+			.body(Flux.concat(opened, Flux.merge(events, heartbeats)).takeUntilOther(closed), ServerSentEvent.class);
 	}
 
 }

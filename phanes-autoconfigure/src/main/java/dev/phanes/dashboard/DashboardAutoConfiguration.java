@@ -3,6 +3,8 @@ package dev.phanes.dashboard;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import reactor.core.publisher.Sinks;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,8 +19,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -64,7 +69,7 @@ public final class DashboardAutoConfiguration {
 		RouterFunction<ServerResponse> phanesDashboardRoutes(ServiceDirectory directory,
 				ReactiveDiscoveryClient discovery,
 				ObjectProvider<ReactiveLoadBalancer.Factory<ServiceInstance>> balancers, DashboardProperties properties,
-				Environment environment) {
+				Environment environment, ConfigurableApplicationContext context) {
 			WebClient client = WebClient.create();
 			String keyHeader = environment.getProperty("phanes.loadbalancer.hash.header");
 			// A client of its own, outside Boot's observation: the call starts a trace of
@@ -76,7 +81,10 @@ public final class DashboardAutoConfiguration {
 			settings.put("callMethods", properties.getCall().getMethods().stream().map(Object::toString).toList());
 			settings.put("keyHeader", (keyHeader != null) ? keyHeader : "");
 			settings.put("endpoints", DashboardRoutes.endpoints());
-			DashboardRoutes routes = new DashboardRoutes(directory, discovery, client, calls, properties, settings);
+			Sinks.Empty<Void> closed = Sinks.empty();
+			context.addApplicationListener((ApplicationListener<ContextClosedEvent>) (event) -> closed.tryEmitEmpty());
+			DashboardRoutes routes = new DashboardRoutes(directory, discovery, client, calls, properties, settings,
+					closed.asMono());
 			return routes.page();
 		}
 

@@ -60,8 +60,11 @@ final class DashboardRoutes {
 
 	private final Map<String, Object> settings;
 
+	private final Mono<Void> closed;
+
 	DashboardRoutes(ServiceDirectory directory, ReactiveDiscoveryClient discovery, WebClient client,
-			DashboardCalls calls, DashboardProperties properties, Map<String, Object> settings) {
+			DashboardCalls calls, DashboardProperties properties, Map<String, Object> settings, Mono<Void> closed) {
+		this.closed = closed;
 		this.directory = directory;
 		this.discovery = discovery;
 		this.client = client;
@@ -157,9 +160,12 @@ final class DashboardRoutes {
 			.event("open")
 			.data(Map.of("service", service))
 			.build();
+		// ends when the application closes: an open stream would hold its graceful
+		// shutdown
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.body(Flux.concat(Flux.just(opened), Flux.merge(entries, keepAlive)), LOG_EVENTS);
+			.body(Flux.concat(Flux.just(opened), Flux.merge(entries, keepAlive)).takeUntilOther(this.closed),
+					LOG_EVENTS);
 	}
 
 	private Flux<ServerSentEvent<Map<String, Object>>> tail(ServiceInstance instance,

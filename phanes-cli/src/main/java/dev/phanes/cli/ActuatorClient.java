@@ -79,7 +79,11 @@ final class ActuatorClient {
 	 * @throws EndpointUnavailableException if it cannot be read
 	 */
 	String health(ServiceInstance instance) {
-		String body = fetch(instance, "health", null, JSON_TYPES, true);
+		// where the instance says its health endpoint is (Spring Boot Admin's
+		// health.path)
+		String path = instance.getMetadata().getOrDefault("health.path", "health");
+		String endpoint = path.startsWith("/") ? path.substring(1) : path;
+		String body = fetch(instance, endpoint.isEmpty() ? "health" : endpoint, null, JSON_TYPES, true);
 		return Json.text(parse(instance, "health", body), "status", "UNKNOWN");
 	}
 

@@ -92,6 +92,14 @@ class CallCommand implements Callable<Integer> {
 		if (!this.path.startsWith("/")) {
 			throw usage("PATH must start with '/', such as /notes, not '" + this.path + "'");
 		}
+		try {
+			// checked before discovery is listened to: a bad path fails at once
+			java.net.URI.create("http://service" + this.path);
+		}
+		catch (IllegalArgumentException ex) {
+			throw usage("PATH is not a valid URI path (encode spaces and other special characters as %XX): '"
+					+ this.path + "'");
+		}
 		HttpHeaders requestHeaders = headers(this.headers);
 		byte[] requestBody = body();
 		if (requestBody != null && !requestHeaders.containsHeader(HttpHeaders.CONTENT_TYPE)) {
@@ -177,7 +185,17 @@ class CallCommand implements Callable<Integer> {
 			if (!TOKEN.matcher(name).matches()) {
 				throw usage("-H takes 'Name: value', not '" + header + "'");
 			}
-			result.add(name, header.substring(colon + 1).trim());
+			String value = header.substring(colon + 1).trim();
+			try {
+				// the JDK client refuses some headers (Connection, Host, ...): say so
+				// before
+				// discovery is listened to
+				java.net.http.HttpRequest.newBuilder().header(name, value);
+			}
+			catch (IllegalArgumentException ex) {
+				throw usage("-H '" + name + "' cannot be set: " + ex.getMessage());
+			}
+			result.add(name, value);
 		}
 		return result;
 	}

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -106,17 +107,31 @@ public final class PhanesCli implements Runnable {
 		CommandLine commandLine = new CommandLine(cli);
 		commandLine.setExecutionExceptionHandler((ex, line, parseResult) -> {
 			PrintWriter err = line.getErr();
+			int exitCode;
+			String message;
 			if (ex instanceof CliException failure) {
-				err.println("phanes: " + failure.getMessage());
-				err.flush();
-				return failure.exitCode();
+				message = failure.getMessage();
+				exitCode = failure.exitCode();
 			}
-			err.println("phanes: unexpected failure: " + ex);
-			if (cli.verbose) {
-				ex.printStackTrace(err);
+			else {
+				message = "unexpected failure: " + ex;
+				exitCode = CliException.FAILED;
+				if (cli.verbose) {
+					ex.printStackTrace(err);
+				}
 			}
+			err.println("phanes: " + message);
 			err.flush();
-			return CliException.FAILED;
+			if (cli.json) {
+				// --json promises one document per command: a failure is one too
+				PrintWriter out = line.getOut();
+				Map<String, Object> error = new LinkedHashMap<>();
+				error.put("error", message);
+				error.put("exitCode", exitCode);
+				out.println(Console.JSON.writeValueAsString(error));
+				out.flush();
+			}
+			return exitCode;
 		});
 		return commandLine;
 	}

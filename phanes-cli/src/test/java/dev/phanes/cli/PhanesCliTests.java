@@ -1,5 +1,6 @@
 package dev.phanes.cli;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +123,15 @@ class PhanesCliTests {
 	}
 
 	@Test
+	void aFailureWithJsonIsAJsonDocumentToo() throws Exception {
+		Run run = run("describe", "nope", "--json");
+		assertThat(run.exitCode()).isEqualTo(1);
+		tools.jackson.databind.JsonNode error = Console.JSON.readTree(run.out());
+		assertThat(error.path("error").asString()).contains("Unknown service 'nope'");
+		assertThat(error.path("exitCode").asInt()).isEqualTo(1);
+	}
+
+	@Test
 	void anUnknownServiceIsAnErrorListingTheKnownOnes() {
 		Run run = run("describe", "nope");
 		assertThat(run.exitCode()).isEqualTo(1);
@@ -201,6 +211,10 @@ class PhanesCliTests {
 		assertThat(run("call", "notes", "GET", "instance").err()).contains("PATH must start with '/'");
 		assertThat(run("call", "notes", "GET", "instance").exitCode()).isEqualTo(2);
 		assertThat(run("call", "notes", "GET", "/x", "-H", "no-colon").exitCode()).isEqualTo(2);
+		assertThat(run("call", "notes", "GET", "/notes?q=a b").err()).contains("PATH is not a valid URI path");
+		assertThat(run("call", "notes", "GET", "/x", "-H", "Connection: close").err())
+			.contains("-H 'Connection' cannot be set");
+		assertThat(run("call", "notes", "GET", "/x", "-H", "Connection: close").exitCode()).isEqualTo(2);
 		assertThat(run("services", "--wait", "soon").err()).contains("'soon' is not a duration");
 		assertThat(run("services", "--mdns-address", "eth0").err()).contains("--mdns-address must be an IP address");
 		assertThat(run("services", "--mdns-address", "eth0").exitCode()).isEqualTo(2);
@@ -247,8 +261,11 @@ class PhanesCliTests {
 		this.second.answer("/actuator/logs/stream", 200, "text/event-stream", "");
 		Run run = run("logs", "notes", "--follow", "--json");
 		assertThat(run.exitCode()).isEqualTo(1);
-		assertThat(run.out().lines().map((line) -> Console.JSON.readTree(line).path("message").stringValue()))
+		List<tools.jackson.databind.JsonNode> lines = run.out().lines().map(Console.JSON::readTree).toList();
+		assertThat(lines.subList(0, lines.size() - 1)).map((line) -> line.path("message").stringValue())
 			.containsExactly("old", "new");
+		// the failure that ends the command is one more JSON line
+		assertThat(lines.get(lines.size() - 1).path("error").stringValue()).contains("Every log stream of notes ended");
 		assertThat(run.err()).contains("Following the logs of 2 instance(s) of notes")
 			.contains("phanes: Every log stream of notes ended");
 	}

@@ -47,7 +47,7 @@ class CliIT {
 	 * themselves before it starts and answer its first queries at once; the rest is
 	 * margin for two busy cores.
 	 */
-	private static final Duration LISTEN = Duration.ofSeconds(2);
+	private static final Duration LISTEN = Duration.ofSeconds(5);
 
 	/**
 	 * Longest wait of a command for one HTTP answer ({@code --timeout}).
