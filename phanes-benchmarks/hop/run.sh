@@ -34,50 +34,19 @@ if [[ ! -f "${JAR}" ]]; then
 fi
 mkdir -p "${OUT}"
 
-PIDS=()
-cleanup() {
-	for pid in "${PIDS[@]}"; do kill "${pid}" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-log() { echo "[$(date +%T)] $*" >&2; }
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# start NAME PORT ARGS... : a sample app on loopback; prints its pid
-start() {
-	local name="$1" port="$2"
-	shift 2
-	java -Xmx256m -XX:+UseSerialGC -Dphanes.discovery.mdns.address=127.0.0.1 -jar "${JAR}" \
-		--phanes.discovery.mdns.address=127.0.0.1 --server.address=127.0.0.1 --server.port="${port}" \
-		--spring.main.banner-mode=off "$@" >"${OUT}/${name}.log" 2>&1 &
-	echo $!
-}
-
-# answers URL : waits until URL answers 200, at most 120 s
-answers() {
-	local deadline=$((SECONDS + 120))
-	until curl -fs -o /dev/null "$1"; do
-		((SECONDS < deadline)) || { echo "no answer from $1; see ${OUT}" >&2; exit 1; }
-		sleep 0.2
-	done
-}
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# shellcheck source=../processes.sh
+source "${HERE}/../processes.sh"
 
 run="hop$((RANDOM % 9000 + 1000))"
 backend_port="$(free_port)"
 balanced_port="$(free_port)"
 direct_port="$(free_port)"
-backend="$(start backend "${backend_port}" --spring.application.name="${run}-backend")"
+backend="$(start backend "${backend_port}" "${JAR}" --spring.application.name="${run}-backend")"
 PIDS+=("${backend}")
-balanced="$(start balanced "${balanced_port}" --spring.application.name="${run}-balanced" \
+balanced="$(start balanced "${balanced_port}" "${JAR}" --spring.application.name="${run}-balanced" \
 	--sample.peer-service="${run}-backend" "${CALLER_ARGS[@]}")"
 PIDS+=("${balanced}")
-direct="$(start direct "${direct_port}" --spring.application.name="${run}-direct" \
+direct="$(start direct "${direct_port}" "${JAR}" --spring.application.name="${run}-direct" \
 	--sample.peer-url="http://127.0.0.1:${backend_port}" "${CALLER_ARGS[@]}")"
 PIDS+=("${direct}")
 BALANCED_URL="http://127.0.0.1:${balanced_port}/peer/instance"
